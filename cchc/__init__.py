@@ -1,0 +1,1 @@
+"""CCHC Monitor: checks published administrative-reform communication against plan quotas."""

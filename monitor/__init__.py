@@ -1,0 +1,1 @@
+"""The monitor: deduplicates, classifies, attributes and stores collected articles."""

@@ -1,0 +1,193 @@
+"""Database tables (SQLAlchemy 2.x). Alembic migrations in ``monitor/migrations`` follow these.
+
+Timestamps are stored in UTC (timezone-aware columns); periods are computed in
+Asia/Ho_Chi_Minh by the rules engine.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+    groups: Mapped[list] = mapped_column(JSON, default=list)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    emails: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class SourceRow(Base):
+    """One channel of an agency that a crawler reads (feed, listing page, sitemap, programme)."""
+
+    __tablename__ = "sources"
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(120), index=True)
+    channel: Mapped[str] = mapped_column(String(160), default="")
+    kind: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(Text)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    author: Mapped[str] = mapped_column(String(300), default="")
+    source_line: Mapped[str] = mapped_column(String(300), default="")
+    section: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(40), default="tin")
+    language: Mapped[str] = mapped_column(String(16), default="vi")
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    agency_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    attribution: Mapped[str] = mapped_column(String(300), default="")
+    channel_id: Mapped[str] = mapped_column(String(160), default="")
+    source_id: Mapped[str] = mapped_column(String(160), default="")
+    content_sha256: Mapped[str] = mapped_column(String(64), default="")
+    simhash: Mapped[int] = mapped_column(BigInteger, default=0)  # signed 64-bit
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SnapshotRow(Base):
+    """The fetched HTML of an article version, gzip-compressed, for auditors."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (UniqueConstraint("article_id", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    html_gz: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ClassificationRow(Base):
+    __tablename__ = "classifications"
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    cchc: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+    model_version: Mapped[str] = mapped_column(String(40))
+    classified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SourceHealthRow(Base):
+    __tablename__ = "source_health"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    source_id: Mapped[str] = mapped_column(String(160), index=True)
+    agency_id: Mapped[str] = mapped_column(String(120), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(40))
+    status: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ProcessedEventRow(Base):
+    """Ids of stream events already applied: a redelivered event changes nothing."""
+
+    __tablename__ = "processed_events"
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EvaluationRow(Base):
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("plan_id", "rule_id", "agency_id", "period", "as_of"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(120))
+    plan_sha256: Mapped[str] = mapped_column(String(64))
+    rule_id: Mapped[str] = mapped_column(String(120))
+    agency_id: Mapped[str] = mapped_column(String(120), index=True)
+    period: Mapped[str] = mapped_column(String(20))
+    as_of: Mapped[date] = mapped_column(Date)
+    count: Mapped[int] = mapped_column(Integer)
+    target: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    result: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationRow(Base):
+    """The ledger: one row per (recipient, digest kind, period); sent at most once."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("recipient", "digest_kind", "period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recipient: Mapped[str] = mapped_column(String(300))
+    digest_kind: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str] = mapped_column(String(300), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AttestationRow(Base):
+    __tablename__ = "attestations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(120))
+    rule_id: Mapped[str] = mapped_column(String(120))
+    agency_id: Mapped[str] = mapped_column(String(120))
+    what: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    document_no: Mapped[str] = mapped_column(String(200), default="")
+    on_date: Mapped[date] = mapped_column(Date)
+    link: Mapped[str] = mapped_column(Text, default="")
+    who: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OverrideRow(Base):
+    """An officer's decision that an article does / does not count (for one rule or all)."""
+
+    __tablename__ = "overrides"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(120), default="")  # "" = every rule
+    counts: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ExemptionRow(Base):
+    __tablename__ = "exemptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(120))
+    rule_id: Mapped[str] = mapped_column(String(120))
+    agency_id: Mapped[str] = mapped_column(String(120))
+    period: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(200))
+    expires: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditLogRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[dict] = mapped_column(JSON)

@@ -1,0 +1,1 @@
+"""Plans as code: quotas, cadences and deadlines from real CCHC communication plans."""
