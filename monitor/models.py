@@ -58,6 +58,7 @@ class ArticleRow(Base):
     attribution: Mapped[str] = mapped_column(String(300), default="")
     channel_id: Mapped[str] = mapped_column(String(160), default="")
     source_id: Mapped[str] = mapped_column(String(160), default="")
+    hints: Mapped[dict] = mapped_column(JSON, default=dict)  # crawler hints kept for reprocessing
     content_sha256: Mapped[str] = mapped_column(String(64), default="")
     simhash: Mapped[int] = mapped_column(BigInteger, default=0)  # signed 64-bit
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)

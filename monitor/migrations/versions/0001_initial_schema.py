@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 02:48:21.238163
 """
 from alembic import op
 import sqlalchemy as sa
@@ -42,6 +41,7 @@ def upgrade() -> None:
     sa.Column('attribution', sa.String(length=300), nullable=False),
     sa.Column('channel_id', sa.String(length=160), nullable=False),
     sa.Column('source_id', sa.String(length=160), nullable=False),
+    sa.Column('hints', sa.JSON(), nullable=False),
     sa.Column('content_sha256', sa.String(length=64), nullable=False),
     sa.Column('simhash', sa.BigInteger(), nullable=False),
     sa.Column('cluster_id', sa.Integer(), nullable=True),
