@@ -9,9 +9,32 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 _TRACKING_EXACT = frozenset(
     {
-        "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-        "_hsenc", "_hsmi", "zarsrc", "zalo", "gidzl", "zacc", "_ga", "_gl", "ocid", "cmpid",
-        "spm", "share", "from_zalo", "fb_source", "fb_action_ids", "fb_action_types", "fb_ref",
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "zarsrc",
+        "zalo",
+        "gidzl",
+        "zacc",
+        "_ga",
+        "_gl",
+        "ocid",
+        "cmpid",
+        "spm",
+        "share",
+        "from_zalo",
+        "fb_source",
+        "fb_action_ids",
+        "fb_action_types",
+        "fb_ref",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "zalo_", "fb_", "pk_", "mtm_")
@@ -52,7 +75,7 @@ def _canonical_host(hostname: str) -> str:
     host = _to_ascii(host)
     for prefix in _MOBILE_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
             break
     return host
 

@@ -26,6 +26,7 @@ _BOILERPLATE = re.compile(
     r"cap nhat|ngay dang|luot xem|tu khoa|tags?|xem them|tin lien quan|doc them)\b"
 )
 _MIN_LINE_WORDS = 6
+_MAX_CREDIT_WORDS = 25
 
 
 def _stable_hash(data: str) -> int:
@@ -35,18 +36,6 @@ def _stable_hash(data: str) -> int:
 def _to_signed(value: int) -> int:
     """Fit an unsigned 64-bit value into a signed BIGINT column."""
     return value - (1 << 64) if value >= 1 << 63 else value
-
-
-def body_words(text: str) -> list[str]:
-    """Folded words of the story lines, without credit/share lines and short header/footer lines."""
-    words: list[str] = []
-    for line in fold(text.replace("\r", "\n")).split("\n") if "\n" in text else [fold(text)]:
-        line = line.strip()
-        line_words = _WORD.findall(line)
-        if _BOILERPLATE.match(line) or len(line_words) < _MIN_LINE_WORDS:
-            continue
-        words.extend(line_words)
-    return words
 
 
 def _fold_lines(text: str) -> list[str]:
@@ -62,7 +51,9 @@ def simhash(text: str) -> int:
     words = _body_words(text)
     if len(words) < MIN_WORDS:
         return _to_signed(_stable_hash("short\x00" + " ".join(_WORD.findall(fold(text)))))
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    shingles = {
+        " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
     return _to_signed(_combine(_stable_hash(s) for s in shingles))
 
 
@@ -70,7 +61,8 @@ def _body_words(text: str) -> list[str]:
     words: list[str] = []
     for line in _fold_lines(text or ""):
         line_words = _WORD.findall(line)
-        if _BOILERPLATE.match(line) or len(line_words) < _MIN_LINE_WORDS:
+        short = len(line_words) < _MIN_LINE_WORDS
+        if short or (len(line_words) <= _MAX_CREDIT_WORDS and _BOILERPLATE.match(line)):
             continue
         words.extend(line_words)
     return words
