@@ -27,6 +27,7 @@ _BOILERPLATE = re.compile(
 )
 _MIN_LINE_WORDS = 6
 _MAX_CREDIT_WORDS = 25
+_MAX_HEADLINE_WORDS = 25
 
 
 def _stable_hash(data: str) -> int:
@@ -38,12 +39,8 @@ def _to_signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def _fold_lines(text: str) -> list[str]:
-    return [fold(line) for line in text.splitlines()]
-
-
 def simhash(text: str) -> int:
-    """64-bit SimHash of ``text`` as a signed int64.
+    """64-bit SimHash of ``text`` (the body, optionally after a title line) as a signed int64.
 
     Texts with fewer than ``MIN_WORDS`` story words get a hash of their whole folded form instead:
     too few shingles make SimHash noisy, so short texts only match when they are equal once folded.
@@ -58,14 +55,25 @@ def simhash(text: str) -> int:
 
 
 def _body_words(text: str) -> list[str]:
+    """Folded words of the story lines: credit/share lines, short header/footer lines and a
+    leading headline (portals rewrite titles when they republish) are left out."""
+    lines = [fold(line) for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > 1 and _is_headline(lines[0]):
+        lines = lines[1:]
     words: list[str] = []
-    for line in _fold_lines(text or ""):
+    for line in lines:
         line_words = _WORD.findall(line)
         short = len(line_words) < _MIN_LINE_WORDS
         if short or (len(line_words) <= _MAX_CREDIT_WORDS and _BOILERPLATE.match(line)):
             continue
         words.extend(line_words)
     return words
+
+
+def _is_headline(line: str) -> bool:
+    return len(_WORD.findall(line)) <= _MAX_HEADLINE_WORDS and not line.endswith(
+        (".", "!", "?", "…")
+    )
 
 
 def _combine(hashes: Iterable[int]) -> int:

@@ -44,6 +44,12 @@ def test_syndicated_copies_are_near_duplicates() -> None:
     assert hamming(simhash(portal_copy(STORY_A)), simhash(newspaper_copy(STORY_A))) <= 3
 
 
+def test_copy_with_changed_title_line_is_a_near_duplicate() -> None:
+    one = "Vị Xuyên: hơn 98% hồ sơ thủ tục hành chính được giải quyết đúng hạn trong quý I\n"
+    two = "Huyện Vị Xuyên đẩy mạnh cải cách hành chính, tăng tỷ lệ nộp hồ sơ trực tuyến\n"
+    assert hamming(simhash(one + STORY_A), simhash(two + portal_copy(STORY_A))) <= 3
+
+
 def test_copy_with_diacritics_lost_or_nfd_is_a_near_duplicate() -> None:
     import unicodedata
 
