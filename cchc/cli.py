@@ -1,0 +1,56 @@
+"""The ``cchc`` command. Each area's commands live in ``cchc/commands/``.
+
+Exit codes: 0 ok, 1 a failure was found (e.g. a shortfall), 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from cchc.commands import register
+from cchc.context import AppContext
+from cchc.errors import CchcError
+from cchc.settings import Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="YAML config file (keys: home, database_url, stream_url, smtp_url, timezone...).")
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
+    """CCHC Monitor: checks that agencies publish what their CCHC communication plans require.
+
+    Settings come from environment variables (CCHC_HOME, CCHC_DATABASE_URL, CCHC_STREAM_URL,
+    CCHC_SMTP_URL, CCHC_TIMEZONE) or --config; by default everything lives in ./.cchc.
+    Start with `cchc demo`.
+    """
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if ctx.resilient_parsing:
+        return
+    app = AppContext(Settings.load(config))
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+register(cli)
+
+
+def main() -> None:
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Đã huỷ.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except CchcError as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,85 @@
+"""What a command needs, opened lazily from the settings: database, stream, plans, registry."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from cchc.errors import ConfigError
+from cchc.settings import Settings
+
+
+class AppContext:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        from monitor.database import open_database
+
+        return open_database(self.settings.database_url)
+
+    @cached_property
+    def stream(self):  # noqa: ANN201 - stream.abc.Stream
+        from stream import open_stream
+
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        return open_stream(self.settings.stream_url,
+                           outbox_path=str(self.settings.home / "outbox.db"))
+
+    def plans(self, paths: list[Path] | None = None):  # noqa: ANN201 - list[Plan]
+        from rules.loader import find_plan_files, load_plan
+
+        files = paths or find_plan_files(self.settings.plans_dir)
+        if not files:
+            raise ConfigError(f"Không tìm thấy tệp kế hoạch nào trong {self.settings.plans_dir}; "
+                              "đặt CCHC_PLANS_DIR hoặc dùng --plan TỆP.")
+        return [load_plan(path) for path in files]
+
+    def judge(self):  # noqa: ANN201 - monitor.judge.Judge
+        from monitor.agencies import AgencyDirectory, load_agencies
+        from monitor.judge import Judge
+        from monitor.relevance import RelevanceClassifier
+
+        with self.sessions() as session:
+            directory = AgencyDirectory(load_agencies(session))
+        return Judge(RelevanceClassifier(self.settings.relevance_threshold), directory)
+
+    def close(self) -> None:
+        if "stream" in self.__dict__:
+            self.stream.close()
+
+    def sync_directory(self, registry=None) -> None:  # noqa: ANN001 - crawlers Registry
+        """Make the agencies table hold every plan roster and the source registry."""
+        from monitor.agencies import sync_agencies
+        from monitor.sources import sync_sources
+
+        plans = self.plans() if _has_plans(self.settings.plans_dir) else []
+        if registry is None and self.settings.sources_file:
+            from crawlers.registry import load_registry
+
+            registry = load_registry(self.settings.sources_file)
+        with self.sessions() as session:
+            for plan in plans:
+                sync_agencies(session, plan.agencies)
+            if registry is not None:
+                sync_sources(session, registry)
+            session.commit()
+
+    def drain_if_embedded(self) -> int | None:
+        """In embedded mode a publishing command returns once its events are stored."""
+        if not self.settings.stream_url.startswith("embedded://"):
+            return None
+        from monitor.consumer import MonitorConsumer
+
+        consumer = MonitorConsumer(self.stream, self.sessions, self.judge())
+        try:
+            return len(consumer.run(until_idle=True).stored)
+        finally:
+            consumer.close()
+
+
+def _has_plans(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.glob("*.yaml"))

@@ -1,0 +1,67 @@
+"""Rendering verdicts for people at a terminal and for scripts (JSON, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+STATUS_VI = {
+    "met": "Đạt", "on_track": "Đúng tiến độ", "at_risk": "Có nguy cơ", "shortfall": "Thiếu",
+    "unknown": "Không xác định", "not_started": "Chưa bắt đầu", "exempt": "Được miễn",
+}
+STATUS_STYLE = {
+    "met": "green", "on_track": "cyan", "at_risk": "yellow", "shortfall": "bold red",
+    "unknown": "magenta", "not_started": "dim", "exempt": "blue",
+}
+CSV_FIELDS = ("plan", "rule", "cite", "agency", "agency_name", "period", "count", "target",
+              "target_max", "status", "needed", "due", "reason", "evidence")
+
+
+def verdict_table(verdicts: Iterable[dict], *, title: str = "") -> Table:
+    table = Table(title=title or None, show_lines=False, header_style="bold")
+    for column in ("Cơ quan", "Chỉ tiêu", "Kỳ", "Số lượng", "Trạng thái", "Ghi chú"):
+        table.add_column(column, overflow="fold")
+    for verdict in verdicts:
+        target = str(verdict["target"])
+        if verdict.get("target_max"):
+            target += f"–{verdict['target_max']}"
+        status = verdict["status"]
+        table.add_row(
+            verdict.get("agency_name") or verdict["agency"],
+            f"{verdict['rule']}\n[dim]{verdict.get('cite', '')}[/dim]",
+            verdict["period"],
+            f"{verdict['count']}/{target}",
+            f"[{STATUS_STYLE.get(status, '')}]{STATUS_VI.get(status, status)}[/]",
+            verdict.get("reason", ""),
+        )
+    return table
+
+
+def status_counts(verdicts: Iterable[dict]) -> str:
+    counts = Counter(verdict["status"] for verdict in verdicts)
+    return ", ".join(f"{STATUS_VI.get(status, status)}: {n}" for status, n in counts.most_common())
+
+
+def to_json(verdicts: list[dict]) -> str:
+    return json.dumps(verdicts, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+def to_csv(verdicts: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for verdict in verdicts:
+        writer.writerow({**verdict, "evidence": " ".join(verdict.get("evidence", []))})
+    return buffer.getvalue()
+
+
+def print_table(verdicts: list[dict], *, title: str = "", console: Console | None = None) -> None:
+    console = console or Console()
+    console.print(verdict_table(verdicts, title=title))
+    console.print(status_counts(verdicts))
