@@ -20,6 +20,7 @@ from monitor.agencies import AgencyDirectory
 from stream.events import ARTICLES, Envelope
 
 REQUIRED = ("url", "title", "published")
+KINDS = ("tin", "bai", "phong_su", "chuyen_muc", "chuong_trinh", "video")
 KNOWN = {"url", "title", "text", "published", "agency", "channel", "kind", "language"}
 
 
@@ -85,12 +86,15 @@ def row_to_event(row: dict, directory: AgencyDirectory) -> Envelope:
     if published is None:
         raise ValueError(f"ngày đăng không đọc được: {row['published']!r} "
                          "(dùng 2024-08-15, 15/08/2024 hoặc 'ngày 15 tháng 8 năm 2024')")
+    kind = str(row.get("kind") or "").strip()
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} không hợp lệ; dùng một trong: {', '.join(KINDS)}")
     agency = _resolve(directory, row.get("agency"), "agency")
     channel = _resolve(directory, row.get("channel"), "channel")
     return Envelope.new("article.collected", {
         "url": url, "title": nfc(str(row["title"])), "text": nfc(str(row.get("text") or "")),
         "html": "", "published": published.isoformat(), "author": "", "source_line": "",
-        "section": "", "kind_hint": str(row.get("kind") or ""),
+        "section": "", "kind_hint": kind,
         "language_hint": str(row.get("language") or ""), "duration_seconds": None,
         "agency_id": channel or agency or "", "channel_id": channel or agency or "",
         "source_id": "import", "declared_agency": agency or "",

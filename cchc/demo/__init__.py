@@ -1,0 +1,1 @@
+"""The offline demo: bundled sample sites, crawled, stored, evaluated and reported on loopback."""
