@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -25,3 +29,33 @@ def seeds_dir() -> Path:
     if not seeds.is_dir():
         pytest.skip(f"seed plans not found at {seeds}")
     return seeds
+
+
+@pytest.fixture()
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for one test: SQLite by default, PostgreSQL when the suite runs
+    with CCHC_TEST_DATABASE=postgres (scripts/test starts the server)."""
+    if os.environ.get("CCHC_TEST_DATABASE") != "postgres":
+        yield f"sqlite:///{tmp_path / 'cchc.db'}"
+        return
+    server = os.environ["CCHC_TEST_POSTGRES_URL"]
+    name = f"cchc_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def sessions(database_url: str):  # noqa: ANN201 - sessionmaker
+    """Sessions on a migrated database (Alembic head)."""
+    from monitor.database import open_database
+
+    factory = open_database(database_url)
+    yield factory
+    factory.kw["bind"].dispose()
