@@ -6,7 +6,7 @@ import click
 
 
 def register(cli: click.Group) -> None:
-    from cchc.commands import demo, evaluate, pipeline, plans, stream_cmd
+    from cchc.commands import database, decisions, demo, evaluate, pipeline, plans, stream_cmd
 
-    for module in (demo, pipeline, evaluate, plans, stream_cmd):
+    for module in (demo, pipeline, evaluate, decisions, plans, stream_cmd, database):
         module.register(cli)
