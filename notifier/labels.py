@@ -1,0 +1,76 @@
+"""Status words, colours and severity order shared by every digest.
+
+One table, so the agency digest, the overview and the subject lines never disagree on what a
+status is called or how bad it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StatusLabel:
+    words: str  # Vietnamese, as shown to officials
+    short: str  # for subject lines and summaries ("1 chỉ tiêu thiếu")
+    colour: str  # badge and progress bar
+    tint: str  # light background of the quota card
+    rank: int  # 0 = worst; overview and digests sort by it
+
+
+STATUS: dict[str, StatusLabel] = {
+    "shortfall": StatusLabel("Thiếu", "thiếu", "#c62828", "#fdecea", 0),
+    "at_risk": StatusLabel("Có nguy cơ", "có nguy cơ", "#b45309", "#fff4e0", 1),
+    "unknown": StatusLabel(
+        "Không xác định (nguồn không đọc được)", "không xác định", "#5f6368", "#f1f3f4", 2
+    ),
+    "on_track": StatusLabel("Đúng tiến độ", "đúng tiến độ", "#1565c0", "#e8f0fe", 3),
+    "not_started": StatusLabel("Chưa bắt đầu", "chưa bắt đầu", "#757575", "#f5f5f5", 4),
+    "met": StatusLabel("Đạt", "đạt", "#2e7d32", "#e9f5ea", 5),
+    "exempt": StatusLabel("Được miễn", "được miễn", "#607d8b", "#eef2f4", 6),
+}
+_UNLISTED = StatusLabel("Không rõ trạng thái", "không rõ", "#5f6368", "#f1f3f4", 2)
+
+# Statuses that ask the agency to act; shown in subjects in this order.
+ACTION_STATUSES = ("shortfall", "at_risk", "unknown")
+
+
+def label(status: str) -> StatusLabel:
+    """The label of a status; an unexpected value reads as "unknown", never as good news."""
+    return STATUS.get(status, _UNLISTED)
+
+
+def rank(status: str) -> int:
+    return label(status).rank
+
+
+def to_date(value: Any) -> date | None:
+    """Dates in verdicts arrive as ISO strings (JSON) or as date objects (in-process)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        return None
+
+
+def vn_date(value: Any) -> str:
+    """DD/MM/YYYY, or "" when the value is not a date."""
+    day = to_date(value)
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def summary_words(counts: dict[str, int]) -> str:
+    """'2 chỉ tiêu thiếu, 1 chỉ tiêu có nguy cơ' from status counts, worst first."""
+    parts = [f"{counts[s]} chỉ tiêu {label(s).short}" for s in ACTION_STATUSES if counts.get(s)]
+    if parts:
+        return ", ".join(parts)
+    if not any(counts.values()):
+        return "chưa có chỉ tiêu nào trong kỳ"
+    return "tất cả chỉ tiêu đạt hoặc đúng tiến độ"

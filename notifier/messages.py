@@ -1,0 +1,139 @@
+"""Build RFC 5322 messages (multipart/alternative: text, then HTML) from rendered digests.
+
+Headers with Vietnamese text are RFC 2047-encoded by the stdlib ``email.policy.SMTP`` policy, so the
+messages pass through servers that do not speak SMTPUTF8.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, make_msgid
+
+from jinja2 import Environment
+
+from cchc.vntext import VN_TZ
+from notifier.render import Rendered, render_agency_digest, render_overview, render_reminder
+from notifier.views import Verdict
+from rules.model import Agency
+
+
+def parse_sender(sender: str) -> Address:
+    """'CCHC Monitor <cchc@example.gov.vn>' or a bare address; a clear error otherwise."""
+    pairs = getaddresses([sender])
+    if len(pairs) != 1 or "@" not in pairs[0][1]:
+        raise ValueError(
+            f"Địa chỉ gửi {sender!r} không hợp lệ: dùng dạng 'Tên <dia.chi@ten-mien>'."
+        )
+    name, addr = pairs[0]
+    user, _, domain = addr.rpartition("@")
+    return Address(display_name=name, username=user, domain=domain)
+
+
+def recipients_of(agency: Agency) -> list[Address]:
+    return [Address(display_name=agency.name, addr_spec=email) for email in agency.emails]
+
+
+def compose(
+    rendered: Rendered,
+    *,
+    sender: str,
+    to: Sequence[Address],
+    now: datetime | None = None,
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    """One multipart/alternative message with a fresh Message-ID and a Vietnam-time Date."""
+    from_addr = parse_sender(sender)
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = rendered.subject
+    msg["From"] = from_addr
+    msg["To"] = list(to)
+    msg["Date"] = format_datetime((now or datetime.now(VN_TZ)).astimezone(VN_TZ))
+    msg["Message-ID"] = make_msgid(idstring="cchc", domain=from_addr.domain or "localhost")
+    msg["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(rendered.text, subtype="plain", charset="utf-8")
+    msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    return msg
+
+
+def build_agency_digest(
+    agency: Agency,
+    verdicts: Iterable[Verdict],
+    *,
+    as_of: date,
+    sender: str,
+    prev_verdicts: Iterable[Verdict] | None = None,
+    env: Environment | None = None,
+    plan_titles: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> EmailMessage:
+    rendered = render_agency_digest(
+        agency,
+        verdicts,
+        as_of=as_of,
+        prev_verdicts=prev_verdicts,
+        env=env,
+        plan_titles=plan_titles,
+    )
+    return compose(
+        rendered,
+        sender=sender,
+        to=recipients_of(agency),
+        now=now,
+        headers={"X-CCHC-Agency": agency.id, "X-CCHC-Digest": "agency_weekly"},
+    )
+
+
+def build_overview(
+    overseer: Agency,
+    all_verdicts: Iterable[Verdict],
+    agencies: Iterable[Agency],
+    *,
+    as_of: date,
+    sender: str,
+    prev_verdicts: Iterable[Verdict] | None = None,
+    env: Environment | None = None,
+    plan_titles: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> EmailMessage:
+    rendered = render_overview(
+        overseer,
+        all_verdicts,
+        agencies,
+        as_of=as_of,
+        prev_verdicts=prev_verdicts,
+        env=env,
+        plan_titles=plan_titles,
+    )
+    return compose(
+        rendered,
+        sender=sender,
+        to=recipients_of(overseer),
+        now=now,
+        headers={"X-CCHC-Agency": overseer.id, "X-CCHC-Digest": "overview_weekly"},
+    )
+
+
+def build_reminder(
+    agency: Agency,
+    due_verdicts: Iterable[Verdict],
+    *,
+    as_of: date,
+    days_left: int,
+    sender: str,
+    env: Environment | None = None,
+    now: datetime | None = None,
+) -> EmailMessage:
+    rendered = render_reminder(agency, due_verdicts, as_of=as_of, days_left=days_left, env=env)
+    return compose(
+        rendered,
+        sender=sender,
+        to=recipients_of(agency),
+        now=now,
+        headers={"X-CCHC-Agency": agency.id, "X-CCHC-Digest": "reminder"},
+    )
