@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import date
+
+from rules.engine import evaluate_plan
+from rules.model import Match
+from tests.rules.builders import data, item, plan, rule
+
+COLUMN = rule("r1", "coverage", per="quarter", max_age_days=30,
+              match=Match(section="cai cach hanh chinh"))
+
+
+def by_agency(as_of: date, *items: object) -> dict[str, object]:
+    found = evaluate_plan(plan(COLUMN), data(*items), as_of)  # type: ignore[arg-type]
+    return {v.agency: v for v in found if v.period.label == "2024-Q2"}
+
+
+def test_fresh_column_item_is_met_and_stale_is_at_risk() -> None:
+    fresh = item(date(2024, 5, 20), "a1")
+    stale = item(date(2024, 4, 1), "a2")
+    found = by_agency(date(2024, 6, 1), fresh, stale)
+    assert found["a1"].status == "met"  # type: ignore[attr-defined]
+    assert found["a2"].status == "at_risk"  # type: ignore[attr-defined]
+    assert "30 ngày" in found["a2"].reason  # type: ignore[attr-defined]
+
+
+def test_closed_period_judged_at_its_end_and_window_reaches_back() -> None:
+    found = by_agency(date(2024, 8, 1), item(date(2024, 6, 10), "a1"), item(date(2024, 5, 1), "a2"))
+    assert found["a1"].status == "met"  # type: ignore[attr-defined]
+    assert found["a2"].status == "shortfall"  # type: ignore[attr-defined]
+    early = evaluate_plan(plan(COLUMN), data(item(date(2024, 3, 20), "a1")), date(2024, 4, 5))
+    assert next(v for v in early if v.agency == "a1" and v.period.label == "2024-Q2").status == (
+        "met")
+
+
+def test_items_outside_the_cchc_column_do_not_count() -> None:
+    found = by_agency(date(2024, 6, 1), item(date(2024, 5, 30), "a1", section="Tin tức"))
+    assert found["a1"].status == "at_risk"  # type: ignore[attr-defined]

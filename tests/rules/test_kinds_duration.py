@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import date
+
+from rules.engine import evaluate_plan
+from rules.model import Match
+from tests.rules.builders import data, item, plan, rule
+
+PROGRAMME = rule("r1", "duration", per="week", min_minutes=12, max_minutes=15,
+                 match=Match(kinds=("chuong_trinh",)))
+
+
+def test_each_programme_length_is_checked_per_week() -> None:
+    good = item(date(2024, 1, 3), kind="chuong_trinh", duration_seconds=13 * 60)
+    short = item(date(2024, 1, 10), kind="chuong_trinh", duration_seconds=8 * 60 + 30)
+    unknown = item(date(2024, 1, 11), kind="chuong_trinh")
+    found = {v.period.label: v for v in evaluate_plan(plan(PROGRAMME), data(good, short, unknown),
+                                                      date(2024, 1, 15)) if v.agency == "a1"}
+    assert found["2024-W01"].status == "met" and found["2024-W01"].items == (good,)
+    week2 = found["2024-W02"]
+    assert (week2.count, week2.status) == (0, "shortfall")
+    details = week2.to_json()["evidence_details"]
+    assert [d["counted_as"] for d in details] == [
+        "out_of_range: 8,5 phút, ngoài khoảng 12–15 phút", "out_of_range: không rõ thời lượng"]
+    assert week2.to_json()["evidence"] == []
+    assert "2 bài không đúng thời lượng" in week2.reason
+
+
+def test_bounds_are_inclusive() -> None:
+    items = [item(date(2024, 1, 3), kind="chuong_trinh", duration_seconds=12 * 60),
+             item(date(2024, 1, 4), kind="chuong_trinh", duration_seconds=15 * 60)]
+    week = next(v for v in evaluate_plan(plan(PROGRAMME), data(*items), date(2024, 1, 5))
+                if v.agency == "a1")
+    assert week.count == 2
