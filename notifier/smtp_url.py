@@ -11,6 +11,7 @@ User and password are percent-decoded, so ``p%40ss`` means ``p@ss``.
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -102,8 +103,19 @@ def connect(config: SmtpConfig) -> smtplib.SMTP:
             client.starttls(context=config.ssl_context())
             client.ehlo()
         if config.username:
-            client.login(config.username, config.password or "")
+            _login(client, config.username, config.password or "")
     except BaseException:
         client.close()
         raise
     return client
+
+
+def _login(client: smtplib.SMTP, username: str, password: str) -> None:
+    """smtplib only sends ASCII credentials; AUTH PLAIN carries UTF-8 (RFC 4616) otherwise."""
+    if (username + password).isascii():
+        client.login(username, password)
+        return
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, reply = client.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
