@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,7 +40,7 @@ def test_weekly_cadence_from_a_fixed_clock(jobstore: str) -> None:
     assert runs["reminders"] == datetime(2024, 8, 16, 7, 0, tzinfo=VN)
     assert runs["crawl"] == datetime(2024, 8, 15, 12, 15, tzinfo=VN)
     assert runs["evaluate"] == datetime(2024, 8, 15, 10, 45, tzinfo=VN)
-    assert [name for name, _ in describe_next_runs(scheduler, now=thursday)][0] == "evaluate"
+    assert next(name for name, _ in describe_next_runs(scheduler, now=thursday)) == "evaluate"
     digest = scheduler.get_job("agency_digests")
     fire, fires = None, []
     for _ in range(3):
@@ -48,7 +49,7 @@ def test_weekly_cadence_from_a_fixed_clock(jobstore: str) -> None:
         )
         fires.append(fire)
     assert [f.strftime("%a %H:%M %z") for f in fires] == ["Mon 07:30 +0700"] * 3
-    assert [b - a for a, b in zip(fires, fires[1:])] == [timedelta(days=7)] * 2
+    assert [b - a for a, b in itertools.pairwise(fires)] == [timedelta(days=7)] * 2
     assert digest.coalesce is True and digest.misfire_grace_time == 7 * 86400
     assert scheduler.get_job("reminders").misfire_grace_time == 86400
 
