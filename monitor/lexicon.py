@@ -16,12 +16,20 @@ import yaml
 
 from cchc.vntext import fold
 
-_NON_WORD = re.compile(r"[\W_]+")
+_PUNCT = re.compile(r"\s*[^\w\s]+[\W_]*")
+_SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Folded text with punctuation as single spaces, padded so phrases match on word edges."""
-    return " " + _NON_WORD.sub(" ", fold(text)).strip() + " "
+    """Folded text with each run of punctuation as a "|" word, padded so phrases match on word
+    edges: "điện tử, chữ ký" must not match "tự chủ"."""
+    marked = _PUNCT.sub(" | ", fold(text).replace("_", " "))
+    return " " + _SPACES.sub(" ", marked).strip() + " "
+
+
+def _phrase_regex(normalised_phrase: str) -> str:
+    """A phrase written with a comma also matches without it ("kỷ luật, kỷ cương")."""
+    return re.escape(normalised_phrase).replace(r"\ \|\ ", r" (?:\| )?")
 
 
 @dataclass(frozen=True)
@@ -43,9 +51,10 @@ class Lexicon:
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Lexicon:
         weights = {str(k): float(v) for k, v in data["phrases"].items()}
-        canonical = {normalise(p).strip(): p for p in weights}
-        alternatives = sorted(canonical, key=len, reverse=True)
-        pattern = re.compile(r"(?<= )(" + "|".join(map(re.escape, alternatives)) + r")(?= )")
+        normalised = {p: normalise(p).strip() for p in weights}
+        canonical = {n.replace(" | ", " "): p for p, n in normalised.items()}
+        alternatives = sorted(normalised.values(), key=len, reverse=True)
+        pattern = re.compile(r"(?<= )(" + "|".join(map(_phrase_regex, alternatives)) + r")(?= )")
         scoring = {k: float(v) for k, v in data["scoring"].items()}
         return cls(weights, scoring, int(data.get("version", 0)), pattern, canonical)
 
@@ -63,7 +72,7 @@ class Lexicon:
             match = self._pattern.search(normalised, position)
             if match is None:
                 break
-            phrase = self._canonical[match.group(1)]
+            phrase = self._canonical[match.group(1).replace(" | ", " ")]
             counts[phrase] += 1
             first.setdefault(phrase, match.start())
             position = match.end()
