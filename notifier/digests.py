@@ -100,16 +100,20 @@ def notify(
         if not overseer.emails:
             report.no_recipients.append(overseer.id)
             continue
-        msg = build_overview(
-            overseer,
-            all_verdicts,
-            roster.values(),
-            as_of=as_of,
-            sender=sender,
-            prev_verdicts=previous,
-            env=env,
-            plan_titles=titles,
-        )
+        try:
+            msg = build_overview(
+                overseer,
+                all_verdicts,
+                roster.values(),
+                as_of=as_of,
+                sender=sender,
+                prev_verdicts=previous,
+                env=env,
+                plan_titles=titles,
+            )
+        except ValueError as exc:
+            report.problems.append(f"Không tạo được báo cáo tổng hợp cho {overseer.id}: {exc}")
+            continue
         messages.append(_outgoing(msg, OVERVIEW_WEEKLY, period, overseer))
     if report.no_recipients:
         log.warning("agencies without e-mail addresses: %s", ", ".join(report.no_recipients))
@@ -148,9 +152,18 @@ def notify_reminders(
         if agency is None or not agency.emails:
             report.no_recipients.append(group.agency)
             continue
-        msg = build_reminder(
-            agency, group.verdicts, as_of=as_of, days_left=group.days_left, sender=sender, env=env
-        )
+        try:
+            msg = build_reminder(
+                agency,
+                group.verdicts,
+                as_of=as_of,
+                days_left=group.days_left,
+                sender=sender,
+                env=env,
+            )
+        except ValueError as exc:
+            report.problems.append(f"Không tạo được thư nhắc hạn cho {agency.id}: {exc}")
+            continue
         messages.append(_outgoing(msg, group.digest_kind, group.due.isoformat(), agency))
     report.merge(
         deliver(

@@ -42,7 +42,15 @@ def new_message_id(domain: str) -> str:
 
 
 def recipients_of(agency: Agency) -> list[Address]:
-    return [Address(display_name=agency.name, addr_spec=email) for email in agency.emails]
+    addresses = []
+    for email in agency.emails:
+        try:
+            addresses.append(Address(display_name=agency.name, addr_spec=email.strip()))
+        except (ValueError, IndexError) as exc:
+            raise ValueError(
+                f"địa chỉ email {email!r} của {agency.id} không hợp lệ ({exc}); sửa danh sách cơ quan."
+            ) from None
+    return addresses
 
 
 def compose(
