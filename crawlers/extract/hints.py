@@ -1,0 +1,116 @@
+"""Hints for the monitor: language, programme duration and kind of item (tin, phóng sự, video...)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from parsel import Selector
+
+from cchc.vntext import fold
+from crawlers.extract.jsonld import iso_duration_seconds, types_of
+from crawlers.selectorspec import select_first
+
+# ISO 639 codes of the languages broadcast in the northern provinces (see docs/sources.md).
+LANGUAGE_CODES = {
+    "viet": "vi", "kinh": "vi", "tay": "tyz", "nung": "nut", "mong": "hmn", "h'mong": "hmn",
+    "hmong": "hmn", "dao": "ium", "pa then": "pha", "thai": "tmp", "giay": "pcc", "lo lo": "llo",
+    "english": "en", "anh": "en",
+}  # fmt: skip
+_LANGUAGE_TEXT = re.compile(r"(?:ngon ngu|tieng)\s*:?\s*(h'mong|pa then|lo lo|[a-z]+)")
+_MINUTES = re.compile(
+    r"thoi (?:luong|gian)\s*:?\s*(?:(?P<h>\d+)\s*(?:gio|h)\s*)?(?:(?P<m>\d+)\s*phut)?\s*(?:(?P<s>\d+)\s*giay)?"
+)
+_CLOCK = re.compile(r"thoi (?:luong|gian)\s*:?\s*(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\b")
+_KIND_WORDS = (
+    ("phong su", "phong_su"), ("phong-su", "phong_su"), ("chuyen muc", "chuyen_muc"),
+    ("chuyen-muc", "chuyen_muc"), ("chuyen de", "chuyen_muc"), ("chuyen-de", "chuyen_muc"),
+    ("chuong trinh", "chuong_trinh"), ("chuong-trinh", "chuong_trinh"), ("video", "video"),
+)  # fmt: skip
+
+
+def language_hint(selector: Selector, main: dict[str, Any], override: str | None, registry: str,
+                  page_text: str) -> str:  # fmt: skip
+    """Programme pages name their language in words ("Tiếng Mông"); others declare a code."""
+    if override:
+        code = _code(select_first(selector, override))
+        if code:
+            return code
+    spoken = _LANGUAGE_TEXT.search(fold(page_text[:3000]))
+    if spoken and spoken.group(1) in LANGUAGE_CODES and LANGUAGE_CODES[spoken.group(1)] != "vi":
+        return LANGUAGE_CODES[spoken.group(1)]
+    declared = [
+        str(main.get("inLanguage") or ""),
+        selector.xpath("/html/@lang | /html/@xml:lang").get(),
+        selector.css('meta[http-equiv="content-language" i]::attr(content)').get(),
+        selector.css('meta[name="language"]::attr(content)').get(),
+        selector.css('meta[property="og:locale"]::attr(content)').get(),
+        registry,
+    ]
+    for value in declared:
+        code = _code(value)
+        if code:
+            return code
+    return ""
+
+
+def duration_seconds(selector: Selector, main: dict[str, Any], override: str | None,
+                     page_text: str) -> int | None:  # fmt: skip
+    if override:
+        found = _text_duration("thoi luong: " + fold(select_first(selector, override)))
+        if found is None:
+            found = iso_duration_seconds(select_first(selector, override))
+        if found is not None:
+            return found
+    for value in (
+        main.get("duration"),
+        selector.css('meta[itemprop="duration"]::attr(content)').get(),
+    ):
+        found = iso_duration_seconds(value if isinstance(value, str) else None)
+        if found is not None:
+            return found
+    seconds = selector.css('meta[property="video:duration"]::attr(content), '
+                           'meta[property="og:video:duration"]::attr(content)').get()  # fmt: skip
+    if seconds and seconds.strip().isdigit():
+        return int(seconds)
+    return _text_duration(fold(page_text[:6000]))
+
+
+def kind_hint(main: dict[str, Any], source_kind: str, url: str, section: str) -> str:
+    types = types_of(main)
+    if source_kind == "programme":
+        return "chuong_trinh"
+    if "videoobject" in types or source_kind == "youtube":
+        return "video"
+    if "reportagenewsarticle" in types:
+        return "phong_su"
+    haystack = f"{fold(section)} {urlsplit(url).path.lower()}"
+    for word, kind in _KIND_WORDS:
+        if word in haystack:
+            return kind
+    return ""
+
+
+def _code(value: str | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    folded = fold(value).removeprefix("tieng ").strip()
+    if folded in LANGUAGE_CODES:
+        return LANGUAGE_CODES[folded]
+    return (
+        value.replace("_", "-").split("-")[0].lower()
+        if re.match(r"^[A-Za-z]{2,3}([-_]|$)", value)
+        else ""
+    )
+
+
+def _text_duration(folded: str) -> int | None:
+    match = _CLOCK.search(folded)
+    if not match:
+        match = _MINUTES.search(folded)
+        if not match or not (match.group("h") or match.group("m") or match.group("s")):
+            return None
+    parts = {key: int(value) if value else 0 for key, value in match.groupdict().items()}
+    return parts["h"] * 3600 + parts["m"] * 60 + parts["s"]

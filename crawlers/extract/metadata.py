@@ -1,0 +1,148 @@
+"""Article metadata from a parsed page: canonical URL, title, date, byline, source line, section.
+
+Each field tries the most explicit signal first (registry override, meta tags, JSON-LD) and falls
+back to the Vietnamese conventions of provincial portals ("Tác giả:", "Nguồn:", "Theo ...",
+"Thứ hai, ngày 28 tháng 12 năm 2018 - 14:30").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from cchc.vntext import fold, nfc, parse_iso_datetime, parse_vn_datetime
+from crawlers.extract.jsonld import breadcrumb_section, text_of
+from crawlers.registry import ArticleOverrides
+from crawlers.selectorspec import select_first
+
+_META_DATES = (
+    'meta[property="article:published_time"]::attr(content)',
+    'meta[itemprop="datePublished"]::attr(content)',
+    'meta[name="pubdate"]::attr(content)',
+    'meta[name="publishdate"]::attr(content)',
+    'meta[name="date"]::attr(content)',
+    'meta[name="dc.date.issued"]::attr(content)',
+    'meta[property="og:published_time"]::attr(content)',
+)
+_DATE_NODES = (
+    "//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'ngay')"
+    " or contains(@id,'date') or contains(@class,'publish')]"
+)
+_AUTHOR = re.compile(r"^\s*(?:tác\s*giả|bài(?:\s*và\s*ảnh)?|người\s*viết)\s*:\s*(?P<v>.{2,80}?)\s*$",
+                     re.IGNORECASE)  # fmt: skip
+_SOURCE = re.compile(r"^\s*nguồn\s*(?:tin)?\s*:\s*(?P<v>.{2,120}?)\s*$", re.IGNORECASE)
+_THEO = re.compile(r"^\s*\(?theo\s+(?P<v>[^\s].{1,80}?)\)?\s*$", re.IGNORECASE)
+_HOME = {"trang chu", "home", "trang nhat"}
+
+
+def canonical_url(selector: Selector, url: str) -> str:
+    for query in ('link[rel="canonical"]::attr(href)', 'meta[property="og:url"]::attr(content)'):
+        found = (selector.css(query).get() or "").strip()
+        if found.startswith(("http", "/")):
+            return urljoin(url, found)
+    return url
+
+
+def title(selector: Selector, main: dict[str, Any], overrides: ArticleOverrides) -> str:
+    candidates = [
+        select_first(selector, overrides.title),
+        selector.css('meta[property="og:title"]::attr(content)').get(),
+        text_of(main.get("headline") or main.get("name")),
+        " ".join(selector.css("h1 ::text").getall()),
+        selector.css("title::text").get(),
+    ]
+    return _first(candidates)
+
+
+def published(
+    selector: Selector, main: dict[str, Any], overrides: ArticleOverrides
+) -> datetime | None:
+    if overrides.date:
+        found = select_first(selector, overrides.date)
+        parsed = parse_iso_datetime(found) or parse_vn_datetime(found)
+        if parsed:
+            return parsed
+    explicit = [selector.css(query).get() for query in _META_DATES]
+    explicit += [text_of(main.get("datePublished") or main.get("uploadDate"))]
+    explicit += selector.css("time::attr(datetime)").getall()
+    for value in explicit:
+        parsed = parse_iso_datetime(value) if value else None
+        if parsed:
+            return parsed
+    for node in selector.xpath(_DATE_NODES)[:20]:
+        parsed = parse_vn_datetime(" ".join(node.xpath(".//text()").getall()))
+        if parsed:
+            return parsed
+    return parse_vn_datetime(" ".join(selector.xpath("//body//text()").getall())[:4000])
+
+
+def author(
+    selector: Selector, main: dict[str, Any], lines: list[str], overrides: ArticleOverrides
+) -> str:
+    candidates = [
+        select_first(selector, overrides.author),
+        _matching(lines, _AUTHOR),
+        text_of(main.get("author")),
+        selector.css('meta[name="author"]::attr(content)').get(),
+        " ".join(selector.css('[rel="author"] ::text, .author ::text, .byline ::text').getall()),
+    ]
+    return _strip_label(_first(candidates), _AUTHOR)
+
+
+def source_line(selector: Selector, lines: list[str], overrides: ArticleOverrides) -> str:
+    return _first([select_first(selector, overrides.source_line), _matching(lines, _SOURCE),
+                   _matching(lines, _THEO)])  # fmt: skip
+
+
+def section(selector: Selector, objects: list[dict[str, Any]], main: dict[str, Any],
+            page_title: str, overrides: ArticleOverrides, registry_section: str) -> str:  # fmt: skip
+    crumbs = [nfc(" ".join(node.xpath(".//text()").getall())) for node in selector.css(
+        ".breadcrumb a, .breadcrumbs a, [itemtype*=BreadcrumbList] [itemprop=name], nav.breadcrumb li"
+    )]  # fmt: skip
+    crumbs = [c for c in crumbs if c and fold(c) not in _HOME and c != page_title]
+    json_crumb = breadcrumb_section(objects, page_title)
+    candidates = [
+        select_first(selector, overrides.section),
+        crumbs[-1] if crumbs else "",
+        "" if fold(json_crumb) in _HOME else json_crumb,
+        selector.css('meta[property="article:section"]::attr(content)').get(),
+        text_of(main.get("articleSection")),
+        registry_section,
+    ]
+    return _first(candidates)
+
+
+def text_lines(selector: Selector) -> list[str]:
+    """Short visible lines of the body (bylines and source lines live in their own elements)."""
+    lines = []
+    for node in selector.xpath("//body//*[self::p or self::div or self::span or self::em or self::strong"
+                               " or self::b or self::i][not(ancestor::script)]"):  # fmt: skip
+        text = nfc(" ".join(" ".join(node.xpath(".//text()").getall()).split()))
+        if 2 < len(text) <= 140:
+            lines.append(text)
+    return lines
+
+
+def _matching(lines: list[str], pattern: re.Pattern[str]) -> str:
+    for line in lines:
+        match = pattern.match(line)
+        if match:
+            return match.group("v").strip(" .;-")
+    return ""
+
+
+def _strip_label(value: str, pattern: re.Pattern[str]) -> str:
+    match = pattern.match(value)
+    return match.group("v").strip(" .;-") if match else value
+
+
+def _first(candidates: list[str | None]) -> str:
+    for candidate in candidates:
+        value = nfc(" ".join((candidate or "").split()))
+        if value:
+            return value
+    return ""
