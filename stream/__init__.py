@@ -43,9 +43,7 @@ def open_stream(url: str, *, outbox_path: str | Path | None = None) -> Stream:
         return _open_embedded(url, parts.netloc, parts.path, query, outbox_path)
     if parts.scheme == "kafka":
         return _open_kafka(url, parts.netloc, query, outbox_path)
-    raise StreamConfigError(
-        f"unsupported stream URL {url!r}: set CCHC_STREAM_URL to {_FORMS}"
-    )
+    raise StreamConfigError(f"unsupported stream URL {url!r}: set CCHC_STREAM_URL to {_FORMS}")
 
 
 def _open_embedded(

@@ -12,6 +12,7 @@ import base64
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Self
 
 from stream.abc import Consumer, Record, Stream
 from stream.events import DEAD_LETTER, DEAD_LETTER_EVENT, BadEvent, Envelope
@@ -28,7 +29,7 @@ class BatchResult:
     consumed: int = 0
     dead_lettered: int = 0
 
-    def __iadd__(self, other: BatchResult) -> BatchResult:
+    def __iadd__(self, other: BatchResult) -> Self:
         self.consumed += other.consumed
         self.dead_lettered += other.dead_lettered
         return self

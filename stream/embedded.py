@@ -165,7 +165,8 @@ class EmbeddedStream(Stream):
                         [(topic_id, start + i, now, k, v) for i, (k, v) in enumerate(batch)],
                     )
                     conn.execute(
-                        "UPDATE topics SET next_offset = ? WHERE id = ?", (start + len(batch), topic_id)
+                        "UPDATE topics SET next_offset = ? WHERE id = ?",
+                        (start + len(batch), topic_id),
                     )
         except sqlite3.Error as exc:
             raise _sqlite.translate(exc, self.path) from exc
@@ -213,7 +214,8 @@ class EmbeddedStream(Stream):
                         if not force:
                             limit = min(limit, _slowest_group(conn, name, end))
                         cursor = conn.execute(
-                            "DELETE FROM records WHERE topic_id = ? AND offset < ?", (topic_id, limit)
+                            "DELETE FROM records WHERE topic_id = ? AND offset < ?",
+                            (topic_id, limit),
                         )
                         deleted += cursor.rowcount
             except sqlite3.Error as exc:
@@ -241,7 +243,8 @@ class EmbeddedStream(Stream):
                 lag = {
                     grp: end - max(committed, start)
                     for grp, committed in conn.execute(
-                        "SELECT grp, committed FROM group_offsets WHERE topic = ? ORDER BY grp", (name,)
+                        "SELECT grp, committed FROM group_offsets WHERE topic = ? ORDER BY grp",
+                        (name,),
                     )
                 }
                 result.append(TopicStats(topic=name, end_offset=end, size=end - start, lag=lag))

@@ -126,7 +126,9 @@ class KafkaStream(Stream):
         self.published += len(self._inflight) - len(unsent)
         self._inflight = []
         unsent.extend(extra or [])
-        log.warning("Kafka %s unreachable (%s): %d events to the outbox", self.servers, exc, len(unsent))
+        log.warning(
+            "Kafka %s unreachable (%s): %d events to the outbox", self.servers, exc, len(unsent)
+        )
         self._reset_producer()
         self._outbox.add(unsent)
 
@@ -178,7 +180,9 @@ class KafkaStream(Stream):
                     linger_ms=opts.linger_ms,
                     batch_size=opts.batch_size,
                     request_timeout_ms=opts.request_timeout_ms,
-                    delivery_timeout_ms=max(opts.delivery_timeout_ms, opts.request_timeout_ms + opts.linger_ms),
+                    delivery_timeout_ms=max(
+                        opts.delivery_timeout_ms, opts.request_timeout_ms + opts.linger_ms
+                    ),
                     max_block_ms=opts.max_block_ms,
                     bootstrap_timeout_ms=opts.max_block_ms,
                     allow_auto_create_topics=False,
@@ -204,7 +208,10 @@ class KafkaStream(Stream):
         missing = [t for t in topics if t not in self._known_topics]
         if not missing:
             return
-        spec = {"num_partitions": self.options.partitions, "replication_factor": self.options.replication}
+        spec = {
+            "num_partitions": self.options.partitions,
+            "replication_factor": self.options.replication,
+        }
         with self._admin() as admin:
             try:
                 admin.create_topics(
@@ -214,7 +221,9 @@ class KafkaStream(Stream):
                     wait_for_metadata=True,
                 )
             except KafkaError as exc:
-                raise StreamUnavailable(f"cannot create topics {missing} on {self.servers}: {exc}") from exc
+                raise StreamUnavailable(
+                    f"cannot create topics {missing} on {self.servers}: {exc}"
+                ) from exc
         self._known_topics.update(missing)
 
     def _admin(self) -> KafkaAdminClient:

@@ -37,7 +37,9 @@ class _DropInFlight(ConsumerRebalanceListener):
 class KafkaGroupConsumer(Consumer):
     """One member of a Kafka consumer group; auto-commit off, new groups start at the earliest."""
 
-    def __init__(self, servers: list[str], group: str, topics: list[str], config: dict[str, Any]) -> None:
+    def __init__(
+        self, servers: list[str], group: str, topics: list[str], config: dict[str, Any]
+    ) -> None:
         self.group = group
         self._lock = threading.Lock()
         self._next: dict[TopicPartition, int] = {}  # offset to commit, per partition
@@ -83,7 +85,11 @@ class KafkaGroupConsumer(Consumer):
             self._consumer.commit(offsets)
         except CommitFailedError as exc:
             # The group rebalanced: these partitions are redelivered to their new owner.
-            log.warning("group %s: commit refused after a rebalance (%s); redelivery follows", self.group, exc)
+            log.warning(
+                "group %s: commit refused after a rebalance (%s); redelivery follows",
+                self.group,
+                exc,
+            )
         except KafkaError as exc:
             raise StreamUnavailable(f"Kafka commit failed for group {self.group}: {exc}") from exc
 

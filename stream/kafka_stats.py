@@ -13,12 +13,18 @@ from stream.abc import TopicStats
 _TAIL_READ_S = 2.0
 
 
-def topic_stats(admin: KafkaAdminClient, servers: list[str], config: dict[str, Any]) -> list[TopicStats]:
+def topic_stats(
+    admin: KafkaAdminClient, servers: list[str], config: dict[str, Any]
+) -> list[TopicStats]:
     topics = sorted(t for t in admin.list_topics() if not t.startswith("__"))
-    reader = KafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False, **_reader_config(config))
+    reader = KafkaConsumer(
+        bootstrap_servers=servers, enable_auto_commit=False, **_reader_config(config)
+    )
     try:
         tps = [
-            TopicPartition(topic, p) for topic in topics for p in sorted(reader.partitions_for_topic(topic) or ())
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(reader.partitions_for_topic(topic) or ())
         ]
         begin = reader.beginning_offsets(tps) if tps else {}
         end = _true_ends(reader, begin, reader.end_offsets(tps)) if tps else {}

@@ -68,8 +68,12 @@ class Outbox:
         except sqlite3.Error as exc:
             raise _sqlite.translate(exc, self.path) from exc
         self._pending += len(rows)
-        log.warning("stream unavailable: %d events kept in outbox %s (%d waiting)",
-                    len(rows), self.path, self._pending)
+        log.warning(
+            "stream unavailable: %d events kept in outbox %s (%d waiting)",
+            len(rows),
+            self.path,
+            self._pending,
+        )
 
     def drain(self, send: SendBatch) -> bool:
         """Send waiting rows oldest first; True when the outbox is empty afterwards."""
