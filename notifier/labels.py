@@ -74,3 +74,20 @@ def summary_words(counts: dict[str, int]) -> str:
     if not any(counts.values()):
         return "chưa có chỉ tiêu nào trong kỳ"
     return "tất cả chỉ tiêu đạt hoặc đúng tiến độ"
+
+
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def period_words(period: str) -> str:
+    """'2024-Q3' -> 'quý III/2024', '2024-W05' -> 'tuần 05/2024', '2024-08' -> 'tháng 08/2024'."""
+    year, _, rest = period.partition("-")
+    if not rest:
+        return f"năm {year}" if year.isdigit() else period
+    if rest[:1] == "Q" and rest[1:] in _ROMAN:
+        return f"quý {_ROMAN[rest[1:]]}/{year}"
+    if rest[:1] == "W" and rest[1:].isdigit():
+        return f"tuần {rest[1:]}/{year}"
+    if rest.isdigit():
+        return f"tháng {rest}/{year}"
+    return period

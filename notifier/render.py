@@ -21,7 +21,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-from notifier.labels import STATUS, summary_words, vn_date
+from notifier.labels import STATUS, period_words, summary_words, vn_date
 from notifier.views import QuotaView, Verdict, quota_views, status_counts
 from rules.model import Agency
 
@@ -79,7 +79,7 @@ def _render(env: Environment, name: str, context: dict[str, object]) -> Rendered
 
 def _period_label(views: Sequence[QuotaView]) -> str:
     periods = sorted({v.period for v in views if v.period})
-    return ", ".join(periods)
+    return ", ".join(period_words(p) for p in periods)
 
 
 def render_agency_digest(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from notifier.labels import StatusLabel, label, rank, vn_date
+from notifier.labels import StatusLabel, label, period_words, rank, vn_date
 
 MAX_EVIDENCE = 10  # links shown per quota; the rest are counted ("và 4 bài khác")
 
@@ -48,6 +48,7 @@ class QuotaView:
     rule_title: str
     cite: str
     period: str
+    period_text: str  # 'quý III/2024'
     status: str
     label: StatusLabel
     count: int
@@ -146,6 +147,7 @@ def quota_view(verdict: Verdict, previous: Mapping[VerdictKey, Verdict] | None =
         rule_title=str(verdict.get("rule_title") or verdict.get("rule", "")),
         cite=str(verdict.get("cite", "")),
         period=str(verdict.get("period", "")),
+        period_text=period_words(str(verdict.get("period", ""))),
         status=status,
         label=label(status),
         count=count,
