@@ -90,6 +90,8 @@ def _coerce(values: dict[str, str]) -> dict[str, object]:
             out["relevance_threshold"] = float(values["relevance_threshold"])
         except ValueError as error:
             raise ConfigError("CCHC_RELEVANCE_THRESHOLD phải là một số, ví dụ 0.5.") from error
+        if not 0 <= out["relevance_threshold"] <= 1:
+            raise ConfigError("CCHC_RELEVANCE_THRESHOLD phải nằm trong khoảng 0–1, ví dụ 0.5.")
     for key in ("plans_dir", "sources_file"):
         if key in out:
             out[key] = Path(values[key])

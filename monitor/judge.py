@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from monitor.agencies import AgencyDirectory
 from monitor.attribution import attribute
 from monitor.kind import detect_kind
-from monitor.language import detect_language
+from monitor.language import detect_language, language_from_section
 from monitor.models import ArticleRow, ClassificationRow
 from monitor.neardup import NearDuplicateIndex, simhash
 from monitor.relevance import MODEL_VERSION, Relevance, RelevanceClassifier
@@ -31,15 +31,15 @@ class Judge:
         hints = row.hints or {}
         relevance = self.classifier.classify(row.title, row.text)
         row.kind, _ = detect_kind(url=row.url, section=row.section, title=row.title,
-                                  kind_hint=hints.get("kind", ""),
+                                  text=row.text, kind_hint=hints.get("kind", ""),
                                   duration_seconds=row.duration_seconds)
-        row.language, _ = detect_language(title=row.title, text=row.text,
-                                          hint=hints.get("language", ""))
+        language_hint = hints.get("language") or language_from_section(row.section) or ""
+        row.language, _ = detect_language(title=row.title, text=row.text, hint=language_hint)
         who = attribute(self.directory, site_owner=hints.get("site_owner") or None,
                         source_line=row.source_line, author=row.author, text=row.text,
                         declared=hints.get("declared_agency") or None)
         row.agency_id, row.attribution = who.agency_id, who.reason
-        row.simhash = simhash(f"{row.title}\n{row.text}")
+        row.simhash = simhash(row.text or row.title)
         row.cluster_id = self._cluster_for(session, row)
         self._save_classification(session, row.id, relevance)
         return relevance

@@ -6,13 +6,34 @@ Asia/Ho_Chi_Minh by the rules engine.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every database (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: give a timezone")
+        return value.astimezone(UTC) if dialect.name != "sqlite" else (
+            value.astimezone(UTC).replace(tzinfo=None))
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -47,7 +68,7 @@ class ArticleRow(Base):
     url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text, default="")
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     author: Mapped[str] = mapped_column(String(300), default="")
     source_line: Mapped[str] = mapped_column(String(300), default="")
     section: Mapped[str] = mapped_column(String(300), default="")
@@ -63,8 +84,8 @@ class ArticleRow(Base):
     simhash: Mapped[int] = mapped_column(BigInteger, default=0)  # signed 64-bit
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SnapshotRow(Base):
@@ -76,7 +97,7 @@ class SnapshotRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     html_gz: Mapped[bytes] = mapped_column(LargeBinary)
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ClassificationRow(Base):
@@ -87,7 +108,7 @@ class ClassificationRow(Base):
     threshold: Mapped[float] = mapped_column(Float)
     evidence: Mapped[list] = mapped_column(JSON, default=list)
     model_version: Mapped[str] = mapped_column(String(40))
-    classified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    classified_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SourceHealthRow(Base):
@@ -100,7 +121,7 @@ class SourceHealthRow(Base):
     outcome: Mapped[str] = mapped_column(String(40))
     status: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class ProcessedEventRow(Base):
@@ -108,7 +129,7 @@ class ProcessedEventRow(Base):
 
     __tablename__ = "processed_events"
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class EvaluationRow(Base):
@@ -125,7 +146,7 @@ class EvaluationRow(Base):
     target: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
     result: Mapped[dict] = mapped_column(JSON)
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class NotificationRow(Base):
@@ -141,7 +162,7 @@ class NotificationRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[str] = mapped_column(String(300), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AttestationRow(Base):
@@ -156,7 +177,7 @@ class AttestationRow(Base):
     on_date: Mapped[date] = mapped_column(Date)
     link: Mapped[str] = mapped_column(Text, default="")
     who: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class OverrideRow(Base):
@@ -169,7 +190,7 @@ class OverrideRow(Base):
     counts: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(Text)
     who: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ExemptionRow(Base):
@@ -182,13 +203,13 @@ class ExemptionRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     who: Mapped[str] = mapped_column(String(200))
     expires: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AuditLogRow(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     who: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(80))
     detail: Mapped[dict] = mapped_column(JSON)

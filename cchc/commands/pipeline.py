@@ -63,9 +63,10 @@ def ingest(ctx: click.Context, app: AppContext, file: Path) -> None:
 @click.pass_obj
 def classify(app: AppContext, threshold: float | None) -> None:
     """Read JSONL articles (id, title, text, url) on stdin; write one JSONL verdict per line."""
-    from monitor.relevance import classify_jsonl
+    from monitor.relevance import RelevanceClassifier, classify_jsonl
 
-    for line in classify_jsonl(sys.stdin, threshold=threshold or app.settings.relevance_threshold):
+    classifier = RelevanceClassifier(threshold or app.settings.relevance_threshold)
+    for line in classify_jsonl(sys.stdin, classifier):
         click.echo(line)
 
 

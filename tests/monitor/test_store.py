@@ -1,0 +1,122 @@
+"""The monitor applying events to a real database (SQLite, or PostgreSQL in the second CI run)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from monitor.agencies import AgencyDirectory
+from monitor.judge import Judge
+from monitor.models import (
+    ArticleRow, ClassificationRow, ProcessedEventRow, SnapshotRow, SourceHealthRow,
+)
+from monitor.relevance import RelevanceClassifier
+from monitor.store import EventApplier
+from rules.model import Agency
+from stream.events import Envelope
+
+AGENCIES = [
+    Agency("hg-so-noi-vu", "Sở Nội vụ tỉnh Hà Giang", "so", aliases=("Sở Nội vụ",)),
+    Agency("hg-so-tu-phap", "Sở Tư pháp tỉnh Hà Giang", "so"),
+    Agency("hg-cong-ttdt", "Cổng Thông tin điện tử tỉnh Hà Giang", "portal"),
+]
+BODY = (
+    "Sở Tư pháp tỉnh Hà Giang đẩy mạnh cải cách thủ tục hành chính, đưa 100% thủ tục lên dịch vụ "
+    "công trực tuyến toàn trình. Bộ phận một cửa của sở tiếp nhận và trả kết quả đúng hạn cho người "
+    "dân và doanh nghiệp, góp phần nâng cao chỉ số hài lòng SIPAS và chỉ số cải cách hành chính "
+    "PAR INDEX của tỉnh trong năm 2024. Công chức được tập huấn về văn hóa công vụ và kỹ năng giao "
+    "tiếp với người dân khi giải quyết hồ sơ tại Trung tâm Phục vụ hành chính công."
+)
+
+
+def collected(url: str, *, title: str = "Sở Tư pháp đẩy mạnh cải cách thủ tục hành chính",
+              text: str = BODY, owner: str = "hg-so-tu-phap", html: str = "<html>1</html>",
+              source_line: str = "") -> Envelope:
+    return Envelope.new("article.collected", {
+        "url": url, "title": title, "text": text, "html": html,
+        "published": "2024-03-05T08:00:00+07:00", "source_line": source_line,
+        "agency_id": owner, "channel_id": owner, "source_id": f"{owner}-rss",
+        "fetched_at": datetime.now(UTC).isoformat(),
+    })
+
+
+def applier() -> EventApplier:
+    return EventApplier(Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES)))
+
+
+def test_article_is_judged_attributed_and_snapshotted(sessions) -> None:
+    with sessions() as session:
+        stored = applier().apply(session, collected("https://www.sotp.gov.vn/a/1?utm_source=fb"))
+        session.commit()
+        row = session.scalars(select(ArticleRow)).one()
+        assert stored is not None and stored.cchc and stored.agency_id == "hg-so-tu-phap"
+        assert row.canonical_url == "https://sotp.gov.vn/a/1"
+        assert row.published_at.astimezone(UTC) == datetime(2024, 3, 5, 1, 0, tzinfo=UTC)
+        classification = session.get(ClassificationRow, row.id)
+        assert classification.cchc and classification.evidence
+        snapshot = session.scalars(select(SnapshotRow)).one()
+        assert gzip.decompress(snapshot.html_gz) == b"<html>1</html>"
+        assert snapshot.sha256 == hashlib.sha256(b"<html>1</html>").hexdigest() == row.content_sha256
+
+
+def test_redelivered_event_and_unchanged_copy_change_nothing(sessions) -> None:
+    event = collected("https://sotp.gov.vn/a/1")
+    judge = applier()
+    with sessions() as session:
+        assert judge.apply(session, event) is not None
+        session.commit()
+        assert judge.apply(session, event) is None  # same event id
+        assert judge.apply(session, collected("http://sotp.gov.vn/a/1/")) is None  # same content
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(ArticleRow)) == 1
+        assert session.scalar(select(func.count()).select_from(ProcessedEventRow)) == 2
+
+
+def test_changed_article_is_an_update_with_a_new_snapshot(sessions) -> None:
+    judge = applier()
+    with sessions() as session:
+        judge.apply(session, collected("https://sotp.gov.vn/a/1"))
+        update = judge.apply(session, collected("https://sotp.gov.vn/a/1",
+                                                html="<html>2</html>", title="Tiêu đề mới"))
+        session.commit()
+        assert update is not None and update.version == 2
+        assert session.scalar(select(func.count()).select_from(ArticleRow)) == 1
+        assert session.scalar(select(func.count()).select_from(SnapshotRow)) == 2
+
+
+def test_syndicated_copy_joins_the_cluster_of_the_original(sessions) -> None:
+    judge = applier()
+    with sessions() as session:
+        judge.apply(session, collected("https://sotp.gov.vn/a/1"))
+        copy = BODY + "\nNguồn: Sở Tư pháp tỉnh Hà Giang"
+        judge.apply(session, collected("https://hagiang.gov.vn/tin/99", owner="hg-cong-ttdt",
+                                       text=copy, html="<html>portal</html>"))
+        other = ("Mùa hoa tam giác mạch nở rộ trên cao nguyên đá Đồng Văn thu hút hàng nghìn du "
+                 "khách. Các homestay kín phòng, người dân bán nông sản và đặc sản địa phương. "
+                 "Ngành du lịch dự kiến đón thêm nhiều đoàn khách quốc tế trong tháng tới, "
+                 "nhiều lễ hội văn hoá được tổ chức tại các xã vùng cao của huyện.")
+        judge.apply(session, collected("https://hagiang.gov.vn/tin/100", owner="hg-cong-ttdt",
+                                       text=other, title="Hoa tam giác mạch", html="<p>x</p>"))
+        session.commit()
+        rows = session.scalars(select(ArticleRow).order_by(ArticleRow.id)).all()
+        assert rows[1].cluster_id == rows[0].cluster_id == rows[0].id
+        assert rows[1].agency_id == "hg-so-tu-phap"  # portal copy credited by its source line
+        assert rows[2].cluster_id == rows[2].id
+        assert not session.get(ClassificationRow, rows[2].id).cchc
+
+
+def test_health_event_is_stored_once(sessions) -> None:
+    event = Envelope.new("source.health", {
+        "source_id": "hg-so-tttt-list", "agency_id": "hg-so-tttt", "url": "http://x/list",
+        "outcome": "http_error", "status": 503, "detail": "Service Unavailable",
+        "at": "2024-08-01T07:00:00+07:00"})
+    judge = applier()
+    with sessions() as session:
+        judge.apply(session, event)
+        judge.apply(session, event)
+        session.commit()
+        row = session.scalars(select(SourceHealthRow)).one()
+        assert (row.outcome, row.status) == ("http_error", 503)
