@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -303,18 +302,3 @@ def load_plans(paths_or_dir: str | Path | Iterable[str | Path]) -> list[Plan]:
                                                        f"{seen[plan.id]}; plan ids must be unique")])
         seen[plan.id] = plan.path
     return plans
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m rules.loader FILE_OR_DIR...``: print every problem; exit 1 if there are any."""
-    targets = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or [Path("plans")]
-    paths = [p for t in targets for p in (find_plan_files(t) if t.is_dir() else [t])]
-    problems = validate_plan_files(paths)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"{len(paths)} plan file(s), {len(problems)} problem(s)")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

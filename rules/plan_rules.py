@@ -10,7 +10,8 @@ from yaml.nodes import MappingNode, Node
 
 from cchc.vntext import fold, nfc
 from rules import plan_schema as S
-from rules.model import ITEM_KINDS, PERIOD_UNITS, RULE_KINDS, Agency, Match, Rule, Scope, Target
+from rules.kinds import KINDS
+from rules.model import ITEM_KINDS, PERIOD_UNITS, Agency, Match, Rule, Scope, Target
 from rules.plan_schema import Invalid
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ class RuleReader:
             return None
         rule_id = self._value("rule", found, "id", S.identifier, S.RULE_ID, "rule id")
         context = f'rule "{rule_id}"' if rule_id else "rule"
-        kind = self._value(context, found, "kind", S.choice, RULE_KINDS, "rule kind")
-        required = ("id", "kind", "title", "cite", "scope", *S.KIND_REQUIRED.get(kind or "", ()))
+        kind = self._value(context, found, "kind", S.choice, tuple(KINDS), "rule kind")
+        required = ("id", "kind", "title", "cite", "scope", *_required(kind))
         self.reader.require(node, found, required, context)
         if kind == "duration" and not {"min_minutes", "max_minutes"} & found.keys():
             self.reader.add(node, f"{context}: a duration rule needs min_minutes and/or "
@@ -209,6 +210,13 @@ class RuleReader:
             max_age_days=values.get("max_age_days"), due=values.get("due"),
             starts=values.get("starts"), ends=values.get("ends"), line=line,
         )
+
+
+def _required(kind: str | None) -> tuple[str, ...]:
+    """The options a rule of ``kind`` must state: the loader's own and the kind class's."""
+    if kind is None:
+        return ()
+    return tuple(dict.fromkeys((*S.KIND_REQUIRED[kind], *KINDS[kind].required_options)))
 
 
 def _topic(node: Node) -> str | None:

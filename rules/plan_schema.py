@@ -67,11 +67,12 @@ RULE_COMMON_KEYS = ("id", "kind", "title", "cite", "scope", "match", "unit", "st
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "count": ("target", "per", "periods"),
     "cadence": ("window_days", "tolerance_days", "per", "periods"),
-    "duration": ("min_minutes", "max_minutes", "per", "periods"),
+    "duration": ("min_minutes", "max_minutes", "target", "per", "periods"),
     "coverage": ("max_age_days", "per", "periods"),
-    "deadline": ("due", "target"),
+    "deadline": ("due", "target", "per"),
     "manual": ("target", "per", "periods"),
 }
+# On top of what each kind class declares in ``required_options`` (rules.kinds.KINDS).
 KIND_REQUIRED: dict[str, tuple[str, ...]] = {
     "count": ("target", "per"),
     "cadence": ("window_days",),
