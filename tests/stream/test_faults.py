@@ -7,6 +7,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,27 +101,24 @@ def test_outage_while_publishing_loses_nothing(backend: Backend) -> None:
     assert got == {key: list(range(25)) for key in keys}
 
 
-class outage:  # noqa: N801 - used as a context manager, reads as a phrase
+@contextmanager
+def outage(backend: Backend) -> Iterator[None]:
     """Make the log or broker unreachable inside the block, and bring it back after.
 
     Kafka: the broker process is killed and restarted (in memory: it comes back empty).
-    Embedded: another process-like connection holds the write lock on the log file.
+    Embedded: another connection holds the write lock of the log file.
     """
-
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self.lock: sqlite3.Connection | None = None
-
-    def __enter__(self) -> None:
-        if self.backend.broker is not None:
-            self.backend.broker.kill()
-        else:
-            self.lock = sqlite3.connect(self.backend.tmp / "stream.db", isolation_level=None)
-            self.lock.execute("BEGIN EXCLUSIVE")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.backend.broker is not None:
-            self.backend.broker.restart()
-        elif self.lock is not None:
-            self.lock.execute("ROLLBACK")
-            self.lock.close()
+    if backend.broker is not None:
+        backend.broker.kill()
+        try:
+            yield
+        finally:
+            backend.broker.restart()
+        return
+    lock = sqlite3.connect(backend.tmp / "stream.db", isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
