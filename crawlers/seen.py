@@ -21,8 +21,11 @@ CREATE TABLE IF NOT EXISTS seen (
     last_modified TEXT,
     content_hash TEXT,
     hint TEXT,
-    fetched_at TEXT NOT NULL
-)
+    fetched_at TEXT NOT NULL,
+    source_id TEXT,
+    is_article INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS seen_by_source ON seen (source_id, is_article, fetched_at)
 """
 
 
@@ -50,7 +53,7 @@ class SeenStore:
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
         self._db.execute("BEGIN")
         self._pending = 0
         self._commit_every = commit_every
@@ -79,20 +82,42 @@ class SeenStore:
 
     def record(self, url: str, *, fetched_at: datetime, etag: str | None = None,
                last_modified: str | None = None, content_hash: str | None = None,
-               hint: str | None = None) -> None:  # fmt: skip
+               hint: str | None = None, source_id: str | None = None, is_article: bool = False) -> None:  # fmt: skip
         """Remember a fetch; values left ``None`` keep what was stored before (e.g. on a 304)."""
         self._db.execute(
-            "INSERT INTO seen (url, etag, last_modified, content_hash, hint, fetched_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+            "INSERT INTO seen (url, etag, last_modified, content_hash, hint, fetched_at, source_id,"
+            " is_article) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
             " etag = coalesce(excluded.etag, etag),"
             " last_modified = coalesce(excluded.last_modified, last_modified),"
             " content_hash = coalesce(excluded.content_hash, content_hash),"
-            " hint = coalesce(excluded.hint, hint), fetched_at = excluded.fetched_at",
-            (url, etag, last_modified, content_hash, hint, fetched_at.isoformat()),
+            " hint = coalesce(excluded.hint, hint), fetched_at = excluded.fetched_at,"
+            " source_id = coalesce(excluded.source_id, source_id),"
+            " is_article = max(excluded.is_article, is_article)",
+            (
+                url,
+                etag,
+                last_modified,
+                content_hash,
+                hint,
+                fetched_at.isoformat(),
+                source_id,
+                is_article,
+            ),
         )
         self._pending += 1
         if self._pending >= self._commit_every:
             self.commit()
+
+    def stale_articles(
+        self, source_id: str, fetched_before: datetime, limit: int = 500
+    ) -> list[str]:
+        """Article URLs of a source last fetched before a date (due for a conditional recheck)."""
+        rows = self._db.execute(
+            "SELECT url FROM seen WHERE source_id = ? AND is_article = 1 AND fetched_at < ?"
+            " ORDER BY fetched_at LIMIT ?",
+            (source_id, fetched_before.isoformat(), limit),
+        )
+        return [row[0] for row in rows]
 
     def commit(self) -> None:
         self._db.execute("COMMIT")

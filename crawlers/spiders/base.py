@@ -94,7 +94,20 @@ class SourceSpiderBase(Spider):
             return "nội dung có byte NUL: tệp nhị phân, không phải trang văn bản"
         return ""
 
-    def remember(self, response: Response, content_hash: str | None = None) -> None:
+    def revisits(self, response: Response) -> Iterator[Request]:
+        """With a revisit age set, known articles of the source due for a recheck are requested
+        conditionally, even when the source's own page did not change (answered 304)."""
+        source: Source = response.meta["source"]
+        if self.context.revisit_after is None or response.meta.get("seen_url") != source.url:
+            return
+        due = self.context.seen.stale_articles(
+            source.id, datetime.now(UTC) - self.context.revisit_after
+        )
+        yield from self.article_requests(source, [(url, None) for url in due])
+
+    def remember(
+        self, response: Response, content_hash: str | None = None, is_article: bool = False
+    ) -> None:
         """Store the validators of a page fetched with 200 (or the time of a 304)."""
         self.context.seen.record(
             response.meta.get("seen_url") or response.url,
@@ -103,6 +116,8 @@ class SourceSpiderBase(Spider):
             last_modified=_header(response, b"Last-Modified") if response.status == 200 else None,
             content_hash=content_hash,
             hint=response.meta.get("hint"),
+            source_id=response.meta["source"].id,
+            is_article=is_article,
         )
 
     # -- articles -------------------------------------------------------------------------------
@@ -110,7 +125,7 @@ class SourceSpiderBase(Spider):
     async def parse_article(self, response: Response) -> Any:
         source: Source = response.meta["source"]
         if response.status == 304:
-            self.remember(response)
+            self.remember(response, is_article=True)
             yield self.health(response, "ok", "không đổi (304)")
             return
         reason = self.binary_reason(response)
@@ -136,7 +151,7 @@ class SourceSpiderBase(Spider):
         """The item to publish, or ``None`` when the page is known and its content unchanged."""
         digest = content_hash(fields["title"], fields["text"])
         previous = self.context.seen.get(response.meta.get("seen_url") or response.url)
-        self.remember(response, digest)
+        self.remember(response, digest, is_article=True)
         if previous is not None and previous.content_hash == digest:
             return None
         canonical = fields.pop("canonical_url")

@@ -31,6 +31,7 @@ class FeedSpiderMixin(SourceSpiderBase):
         if response.status == 304:
             self.remember(response)
             yield self.health(response, "ok", "nguồn tin không đổi (304)")
+            yield from self.revisits(response)
             return
         reason = self.binary_reason(response)
         if reason:
@@ -61,6 +62,7 @@ class FeedSpiderMixin(SourceSpiderBase):
                 if item is not None:
                     yield item
         yield from self.article_requests(source, on_site_links)
+        yield from self.revisits(response)
 
     def feed_item(self, response: Response, source: Source, entry: Any, index: int,
                   language: str) -> ArticleItem | None:  # fmt: skip

@@ -25,6 +25,7 @@ class ListingSpiderMixin(SourceSpiderBase):
         if response.status == 304:
             self.remember(response)
             yield self.health(response, "ok", f"trang {page} không đổi (304)")
+            yield from self.revisits(response)
             return
         reason = self.binary_reason(response)
         if reason:
@@ -42,6 +43,7 @@ class ListingSpiderMixin(SourceSpiderBase):
             yield self.health(response, "parse_error",
                               f"trang {page}: bộ chọn links {source.links!r} không tìm thấy liên kết nào")  # fmt: skip
         yield from self.article_requests(source, [(link, None) for link in links])
+        yield from self.revisits(response)
         next_url = select_first(selector, source.next_page) if source.next_page else ""
         if next_url and page < source.max_pages:
             yield self.source_request(

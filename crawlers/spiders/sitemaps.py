@@ -36,6 +36,7 @@ class SitemapSpiderMixin(SourceSpiderBase):
         if response.status == 304:
             self.remember(response)
             yield self.health(response, "ok", "sitemap không đổi (304)")
+            yield from self.revisits(response)
             return
         body = response.body
         if body[:2] == _GZIP_MAGIC:
@@ -84,3 +85,4 @@ class SitemapSpiderMixin(SourceSpiderBase):
                 yield self.source_request(source, loc, self.parse_sitemap)
         else:
             yield from self.article_requests(source, links)
+        yield from self.revisits(response)

@@ -48,8 +48,11 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self._send(404, b"not found", "text/plain", {})
                 site.log.append((self.path, 404, conditional))
                 return
-            if page.delay_s:
+            if page.delay_s:  # logged on arrival: the client may give up before the answer
+                site.log.append((self.path, page.status, conditional))
                 time.sleep(page.delay_s)
+                self._send(page.status, page.body, page.content_type, dict(page.headers))
+                return
             headers = dict(page.headers)
             if page.validators and page.status == 200:
                 etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'

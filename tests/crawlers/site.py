@@ -111,7 +111,7 @@ def build_site(site: Site) -> None:
             "Chương trình tiếng Mông số 12", BODY_VIDEO, head=video_ld, meta="Ngôn ngữ: Tiếng Mông"
         ),
     )
-    site.add("/tin/hong.html", "<html><head><title>Trang hỏng</title><body><h1>Trang hỏng vẫn đọc được"
+    site.add("/tin/hong.html", "<html><head><title>Trang hỏng</title><body><h1>Trang hỏng vẫn đọc được</h1>"
              "<div><p>Thủ tục hành chính được niêm yết công khai tại trụ sở xã, người dân dễ dàng tra cứu "
              "và so sánh với hướng dẫn trên cổng dịch vụ công<p>Thông tin này được cán bộ một cửa cập nhật "
              "mỗi tuần để bảo đảm người dân luôn có số liệu mới<table><tr><td>ô lỗi</div></span>")  # fmt: skip
