@@ -87,7 +87,7 @@ def row_to_event(row: dict, directory: AgencyDirectory) -> Envelope:
         raise ValueError(f"ngày đăng không đọc được: {row['published']!r} "
                          "(dùng 2024-08-15, 15/08/2024 hoặc 'ngày 15 tháng 8 năm 2024')")
     kind = str(row.get("kind") or "").strip()
-    if kind not in KINDS:
+    if kind and kind not in KINDS:
         raise ValueError(f"kind {kind!r} không hợp lệ; dùng một trong: {', '.join(KINDS)}")
     agency = _resolve(directory, row.get("agency"), "agency")
     channel = _resolve(directory, row.get("channel"), "channel")
