@@ -1,0 +1,98 @@
+"""Status words and severity order on the dashboard (same words as the notifier's digests)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+# status -> (Vietnamese words, CSS class, rank: 0 = worst)
+STATUS: dict[str, tuple[str, str, int]] = {
+    "shortfall": ("Thiếu", "st-shortfall", 0),
+    "at_risk": ("Có nguy cơ", "st-at-risk", 1),
+    "unknown": ("Không xác định (nguồn không đọc được)", "st-unknown", 2),
+    "on_track": ("Đúng tiến độ", "st-on-track", 3),
+    "not_started": ("Chưa bắt đầu", "st-not-started", 4),
+    "met": ("Đạt", "st-met", 5),
+    "exempt": ("Được miễn", "st-exempt", 6),
+}
+_UNLISTED = ("Không rõ trạng thái", "st-unknown", 2)
+STATUS_ORDER = tuple(sorted(STATUS, key=lambda s: STATUS[s][2]))
+
+COUNTED_AS = {
+    "counted": "Được tính",
+    "attestation": "Xác nhận thủ công",
+    "override": "Tính theo quyết định của cán bộ",
+    "late": "Đăng muộn (không tính)",
+    "out_of_range": "Ngoài khoảng thời lượng (không tính)",
+}
+KIND_NAMES = {
+    "count": "Số lượng", "cadence": "Định kỳ", "duration": "Thời lượng",
+    "coverage": "Chuyên mục", "deadline": "Thời hạn", "manual": "Xác nhận thủ công",
+}
+ATTESTABLE = frozenset({"manual", "deadline"})
+
+
+def status_words(status: str) -> str:
+    return STATUS.get(status, _UNLISTED)[0]
+
+
+def status_class(status: str) -> str:
+    return STATUS.get(status, _UNLISTED)[1]
+
+
+def status_rank(status: str) -> int:
+    """Unexpected values sort as "unknown", never as good news."""
+    return STATUS.get(status, _UNLISTED)[2]
+
+
+def counted_words(counted_as: str) -> str:
+    head = counted_as.split(":", 1)[0]
+    return COUNTED_AS.get(head, counted_as)
+
+
+def to_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        return None
+
+
+def vn_date(value: Any) -> str:
+    """DD/MM/YYYY, or "" when the value is not a date."""
+    day = to_date(value)
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def vn_datetime(value: Any) -> str:
+    """DD/MM/YYYY HH:MM in Vietnam time for aware datetimes and ISO strings."""
+    from cchc.vntext import VN_TZ
+
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(moment, datetime):
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VN_TZ)
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def quarter_words(label: str) -> str:
+    """'2024-Q3' -> 'quý III năm 2024'; other labels as Vietnamese period words."""
+    year, _, rest = label.partition("-")
+    if rest.startswith("Q") and rest[1:] in ("1", "2", "3", "4"):
+        return f"quý {('I', 'II', 'III', 'IV')[int(rest[1:]) - 1]} năm {year}"
+    if rest.startswith("W"):
+        return f"tuần {int(rest[1:])} năm {year}"
+    if rest.isdigit():
+        return f"tháng {int(rest)}/{year}"
+    return f"năm {year}" if not rest else label
