@@ -19,6 +19,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -106,28 +107,31 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "CCHCDemoSites/1.0"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         self._answer(with_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._answer(with_body=False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         log.debug("demo sites: " + format, *args)
 
     def _answer(self, *, with_body: bool) -> None:
         path = unquote(urlsplit(self.path).path)
         route = next((r for r in self.server.routes if r.matches(path)), None)
-        if route and route.delay_seconds:
-            if self.server.stopping.wait(route.delay_seconds):
-                return  # shutting down: drop the connection
+        if route and route.delay_seconds and self.server.stopping.wait(route.delay_seconds):
+            return  # shutting down: drop the connection
         if route and route.status:
             self._send_error(route)
             return
         file = self._resolve(path)
         if file is None:
-            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8",
-                       "Không tìm thấy trang.\n".encode(), with_body=with_body)
+            self._send(
+                HTTPStatus.NOT_FOUND,
+                "text/plain; charset=utf-8",
+                "Không tìm thấy trang.\n".encode(),
+                with_body=with_body,
+            )
             return
         self._send_file(file, with_body=with_body)
 
@@ -175,11 +179,23 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_error(self, route: Route) -> None:
         text = route.body or "Dịch vụ tạm thời gián đoạn, vui lòng thử lại sau.\n"
         headers = {"Retry-After": str(route.retry_after)} if route.retry_after else {}
-        self._send(route.status or 500, "text/plain; charset=utf-8", text.encode(),
-                   with_body=self.command != "HEAD", headers=headers)
+        self._send(
+            route.status or 500,
+            "text/plain; charset=utf-8",
+            text.encode(),
+            with_body=self.command != "HEAD",
+            headers=headers,
+        )
 
-    def _send(self, status: int, kind: str | None, body: bytes, *, with_body: bool,
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        kind: str | None,
+        body: bytes,
+        *,
+        with_body: bool,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         if kind:
             self.send_header("Content-Type", kind)
@@ -219,11 +235,13 @@ class DemoServer:
         self._httpd.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> DemoServer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()
@@ -247,8 +265,9 @@ def serve_sites(
     routes = load_routes(root)
     if delay_seconds is not None:
         routes = [
-            Route(r.path, r.status, delay_seconds if r.delay_seconds else 0.0, r.retry_after,
-                  r.body)
+            Route(
+                r.path, r.status, delay_seconds if r.delay_seconds else 0.0, r.retry_after, r.body
+            )
             for r in routes
         ]
     return DemoServer(root, host, port, routes)

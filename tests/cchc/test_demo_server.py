@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import http.client
+import importlib
+import itertools
+import re
+import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from urllib.parse import urljoin
 
+import feedparser
 import httpx
 import pytest
+import yaml
+from parsel import Selector
 
 from cchc.demo.server import DemoServer, RoutesError, content_type, serve_sites
+from crawlers.registry import load_registry
+from crawlers.registry_check import check_registry_text
+from crawlers.selectorspec import select_all
+from monitor.neardup import hamming, simhash
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +141,91 @@ def test_content_types() -> None:
     assert content_type(Path("rss.xml")) == "application/rss+xml; charset=utf-8"
     assert content_type(Path("sitemap.xml")) == "application/xml; charset=utf-8"
     assert content_type(Path("robots.txt")) == "text/plain; charset=utf-8"
+
+
+# ---- the bundled content: up to date, consistent with EXPECTED.md, crawlable as registered ----
+
+SITES_DIR = Path(__file__).resolve().parents[2] / "cchc" / "demo" / "sites"
+EXPECTED_MD = SITES_DIR.parent / "EXPECTED.md"
+SOURCES_YAML = SITES_DIR.parent / "sources.yaml"
+
+
+@pytest.fixture(scope="module")
+def generator() -> ModuleType:
+    sys.path.insert(0, str(SITES_DIR))
+    sys.dont_write_bytecode = True
+    try:
+        return importlib.import_module("_generate")
+    finally:
+        sys.path.remove(str(SITES_DIR))
+
+
+def served_files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith("_") for part in p.relative_to(root).parts)
+    }
+
+
+def test_committed_sites_match_the_generator(generator: ModuleType, tmp_path: Path) -> None:
+    generator.generate(tmp_path)
+    assert served_files(tmp_path) == served_files(SITES_DIR)
+
+
+def test_expected_md_states_the_designed_counts(generator: ModuleType) -> None:
+    block = re.search(r"```yaml\n(.*?)```", EXPECTED_MD.read_text(encoding="utf-8"), re.DOTALL)
+    assert block, "EXPECTED.md needs a ```yaml block of counts"
+    designed = generator.expected_counts(generator.build_articles(*generator.load()))
+    assert yaml.safe_load(block.group(1))["counts"] == designed
+
+
+def test_distinct_articles_are_not_near_duplicates(generator: ModuleType) -> None:
+    articles = generator.build_articles(*generator.load())
+    hashes = {
+        (a["site"], a["id"]): simhash("\n".join([a["title"], *a["texts"], *a.get("ethnic", [])]))
+        for a in articles
+    }
+    close = {
+        tuple(sorted((x[1], y[1])))
+        for x, y in itertools.combinations(hashes, 2)
+        if hamming(hashes[x], hashes[y]) <= 6
+    }
+    assert close == {("stp-lien-thong-khai-sinh-thuong-tru", "tp-lien-thong-khai-sinh-thuong-tru")}
+
+
+def source_links(server: DemoServer, url: str, links: str, next_page: str | None) -> list[str]:
+    found: list[str] = []
+    while url:
+        response = httpx.get(url)
+        assert response.status_code == 200, url
+        selector = Selector(text=response.text)
+        found += [urljoin(url, href) for href in select_all(selector, links)]
+        following = select_all(selector, next_page) if next_page else []
+        url = urljoin(url, following[0]) if following else ""
+    return found
+
+
+def test_every_registered_source_reads_as_designed(sites: DemoServer, tmp_path: Path) -> None:
+    text = SOURCES_YAML.read_text(encoding="utf-8").replace("{base}", sites.base_url)
+    assert check_registry_text(text, "sources.yaml") == []
+    (tmp_path / "sources.yaml").write_text(text, encoding="utf-8")
+    registry = load_registry(tmp_path / "sources.yaml")
+    found = {}
+    for source in registry.sources:
+        if source.id == "hg-so-tttt-cchc":
+            assert httpx.get(source.url).status_code == 503
+        elif source.kind == "feed":
+            feed = feedparser.parse(httpx.get(source.url).content)
+            assert not feed.bozo and all(e.published_parsed for e in feed.entries)
+            found[source.id] = [e.link for e in feed.entries]
+        else:
+            found[source.id] = source_links(sites, source.url, source.links, source.next_page)
+    assert {key: len(set(links)) for key, links in found.items()} == {
+        "hg-cong-ttdt-cchc": 23, "hg-so-tu-phap-rss": 25, "hg-huyen-bac-quang-tin-tuc": 21,
+        "hg-huyen-vi-xuyen-tin-tuc": 11, "hg-bao-ha-giang-rss": 21,
+        "hg-bao-ha-giang-ban-doc-cchc": 13, "hg-dai-ptth-chuong-trinh": 18,
+    }  # fmt: skip
+    for link in {links[0] for links in found.values()}:
+        page = httpx.get(link)
+        assert page.status_code == 200 and f'href="{link}"' in page.text  # canonical

@@ -36,7 +36,11 @@ OWNERS = {
     "bao-ha-giang": "hg-bao-ha-giang",
     "dai-ptth": "hg-dai-ptth",
 }
-PORTAL_SOURCES = {"Sở Nội vụ": "hg-so-noi-vu", "Sở Tư pháp": "hg-so-tu-phap"}
+PORTAL_SOURCES = {
+    "Sở Nội vụ": "hg-so-noi-vu",
+    "Sở Tư pháp": "hg-so-tu-phap",
+    "Văn phòng UBND tỉnh": "hg-van-phong-ubnd",
+}
 UNITS = {
     "cong": "tỉnh Hà Giang",
     "so-tu-phap": "Sở Tư pháp",
@@ -102,6 +106,18 @@ COLUMN_OFFICES = {
     "bo_may": "Sở Nội vụ",
     "chi_so": "Sở Nội vụ",
 }
+CLOSING = (
+    "Mời bạn đọc tiếp tục gửi câu hỏi, ý kiến về cải cách hành chính tới chuyên mục"
+    " qua hộp thư bandoc@baohagiang.example hoặc đường dây nóng của Báo."
+)
+MIN_WORDS = 170  # lead and paragraphs; titles, bylines and chrome come on top
+RULE3_AGENCIES = (
+    "hg-so-noi-vu",
+    "hg-van-phong-ubnd",
+    "hg-so-tu-phap",
+    "hg-huyen-bac-quang",
+    "hg-huyen-vi-xuyen",
+)
 AS_OF = (date(2024, 8, 15), date(2024, 12, 31))
 
 
@@ -160,7 +176,10 @@ def _body(a: dict, paragraphs: list[str], spec: dict) -> list[str]:
         "share": rng.randint(12, 45),
         "month": rng.randint(1, max(1, a["when"].month - 1)),
     }
-    chosen = [p.format_map(slots) for p in rng.sample(paragraphs, k=min(3, len(paragraphs)))]
+    order = [p.format_map(slots) for p in rng.sample(paragraphs, k=len(paragraphs))]
+    chosen = order[:3]
+    while _words(a.get("lead") or a["question"], *chosen) < MIN_WORDS and len(chosen) < len(order):
+        chosen.append(order[len(chosen)])
     a.setdefault("author", rng.choice(AUTHORS))
     if a.get("column"):
         office = COLUMN_OFFICES[a["topic"]]
@@ -169,14 +188,15 @@ def _body(a: dict, paragraphs: list[str], spec: dict) -> list[str]:
             f"Bạn đọc {a['reader']} hỏi: {a['question']}",
             f"Trả lời: Về nội dung bạn đọc hỏi, {office} cho biết như sau.",
             *chosen,
-            (
-                "Mời bạn đọc tiếp tục gửi câu hỏi, ý kiến về cải cách hành chính tới chuyên mục"
-                " qua hộp thư bandoc@baohagiang.example hoặc đường dây nóng của Báo."
-            ),
+            CLOSING,
         ]
     if a["site"] == "dai-ptth":
-        return [a["lead"], *chosen[:2], *_ethnic_lines(a, spec, rng)]
+        a["ethnic"] = _ethnic_lines(a, spec, rng)
     return [a["lead"], *chosen]
+
+
+def _words(*texts: str) -> int:
+    return sum(len(text.split()) for text in texts)
 
 
 def _ethnic_lines(a: dict, spec: dict, rng: random.Random) -> list[str]:
@@ -195,7 +215,7 @@ def expected_counts(articles: list[dict]) -> dict:
     for as_of in AS_OF:
         seen = [a for a in articles if a["when"].date() <= as_of and "duplicate_of" not in a]
         quarters: dict[str, dict[str, int]] = {}
-        for agency in ("hg-so-noi-vu", "hg-so-tu-phap", "hg-huyen-bac-quang", "hg-huyen-vi-xuyen"):
+        for agency in RULE3_AGENCIES:
             quarters[agency] = {
                 f"2024-Q{q}": sum(
                     1

@@ -126,7 +126,7 @@ def _programme_info(a: dict) -> str:
 
 
 def _programme_body(a: dict) -> str:
-    summary, ethnic = a["texts"][:3], a["texts"][3:]
+    summary, ethnic = a["texts"], a["ethnic"]
     name = LANGUAGE_NAMES[a["language"]].lower()
     html = f"<h2>Tóm tắt nội dung bằng tiếng Việt</h2>\n{paragraphs(summary)}\n"
     if ethnic:
