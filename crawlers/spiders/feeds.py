@@ -41,14 +41,20 @@ class FeedSpiderMixin(SourceSpiderBase):
                    "content-location": response.url}  # fmt: skip
         parsed = feedparser.parse(response.body, response_headers=headers)
         entries = parsed.entries
-        yield self.health(
-            response, *_feed_outcome(parsed.get("bozo"), parsed.get("bozo_exception"), len(entries))
+        outcome, detail = _feed_outcome(
+            parsed.get("bozo"), parsed.get("bozo_exception"), len(entries)
         )
+        empty = sum(1 for entry in entries if not any(_entry_texts(entry)))
+        if empty:
+            detail += f"; bỏ qua {empty} mục không có tiêu đề lẫn nội dung"
+        yield self.health(response, outcome, detail)
         self.remember(response)
         language = _feed_language(parsed.feed.get("language")) or source.language
         on_site_links: list[tuple[str, str | None]] = []
         for index, entry in enumerate(entries):
             link = entry.get("link") or ""
+            if not any(_entry_texts(entry)):
+                continue
             if (
                 source.kind != "youtube"
                 and link.startswith("http")
@@ -68,11 +74,7 @@ class FeedSpiderMixin(SourceSpiderBase):
                   language: str) -> ArticleItem | None:  # fmt: skip
         """An article made from the feed entry alone; ``None`` when already published unchanged."""
         url = _entry_url(entry, response.url, index)
-        title = _plain(entry.get("title"))
-        content = entry.get("content") or []
-        text = _plain(content[0].get("value") if content else entry.get("summary"))
-        if not (title or text):
-            return None
+        title, text = _entry_texts(entry)
         hint = _entry_date(entry, "updated") or _entry_date(entry, "published")
         now = datetime.now(UTC)
         previous = self.context.seen.get(url)
@@ -103,6 +105,13 @@ def _feed_outcome(bozo: Any, problem: Any, count: int) -> tuple[str, str]:
             f"cảnh báo: feed không chuẩn nhưng vẫn đọc được {count} mục ({reason})",
         )
     return "parse_error", f"không đọc được mục nào từ feed ({reason})"
+
+
+def _entry_texts(entry: Any) -> tuple[str, str]:
+    content = entry.get("content") or []
+    return _plain(entry.get("title")), _plain(
+        content[0].get("value") if content else entry.get("summary")
+    )
 
 
 def _entry_url(entry: Any, feed_url: str, index: int) -> str:
