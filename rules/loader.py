@@ -70,10 +70,11 @@ class Reader:
         hint = f'did you mean "{close[0]}"?' if close else f"allowed keys: {', '.join(allowed)}"
         return f'unknown key "{node.value}"; {hint}'
 
-    def require(self, node: Node, found: S.Fields, keys: Iterable[str], context: str) -> None:
+    def require(self, node: Node, found: S.Fields, keys: Iterable[str], context: str,
+                examples: dict[str, str] = S.EXAMPLES) -> None:
         for key in keys:
             if key not in found:
-                example = S.EXAMPLES.get(key, f"{key}: ...")
+                example = examples.get(key, f"{key}: ...")
                 self.add(node, f"{context}: missing {key}; add e.g. {example}")
 
     def sequence(self, node: Node, context: str) -> list[Node]:
@@ -162,7 +163,7 @@ def _read_agency(reader: Reader, node: Node, groups: dict[str, str]) -> Agency |
     agency_id = reader.get("agency", "id", ident[1], S.identifier, S.AGENCY_ID, "agency id") \
         if ident else None
     context = f'agency "{agency_id}"' if agency_id else "agency"
-    reader.require(node, found, ("id", "name", "kind"), context)
+    reader.require(node, found, ("id", "name", "kind"), context, S.AGENCY_EXAMPLES)
     values: dict[str, Any] = {}
     for key, (_, value) in found.items():
         if key == "id" or key == "note":
@@ -216,18 +217,31 @@ def _parse(reader: Reader, data: bytes) -> Node | None:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        reader.add(line, f"YAML syntax error: {exc.problem or exc.context}; check indentation, "
-                         "colons and quotes on this line or the one before")
+        reader.add(*_syntax_error(exc))
         return None
-    except (yaml.YAMLError, RecursionError) as exc:
-        reader.add(1, f"cannot read the YAML: {exc or 'nesting too deep'}")
+    except RecursionError:
+        reader.add(1, "the YAML nests too deeply to read; a plan needs only a few levels")
+        return None
+    except yaml.YAMLError as exc:
+        reader.add(1, f"cannot read the YAML: {exc}")
         return None
     if node is None:
         reader.add(1, "the file is empty; a plan has plan:, groups:, agencies: and rules: "
                       "(see docs/plans.md)")
     return node
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to look at: where an unclosed bracket opened, else where parsing gave up."""
+    problem, context = exc.problem_mark, exc.context_mark
+    what = exc.problem or "unreadable YAML"
+    line = problem.line + 1 if problem else 1
+    if context and exc.context and "flow" in exc.context:
+        what = f"{exc.context} opened here, {what} (noticed on line {line})"
+        line = context.line + 1
+    elif exc.context:
+        what = f"{exc.context}, {what}"
+    return line, f"YAML syntax error: {what}; check indentation, colons, brackets and quotes"
 
 
 def _read(path: Path) -> tuple[Plan | None, list[PlanProblem]]:

@@ -17,7 +17,7 @@ import yaml
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from cchc.vntext import fold
-from rules.model import RULE_KINDS
+from rules.model import AGENCY_KINDS, RULE_KINDS
 
 # Language codes a rule may match (``match.languages``); the monitor tags each item with one.
 LANGUAGES: dict[str, str] = {
@@ -94,6 +94,20 @@ EXAMPLES = {
     "scope": "scope: {groups: [so_ban_nganh]}",
     "id": "id: <short-id-with-dashes>",
     "kind": f"kind: one of {', '.join(RULE_KINDS)}",
+    "title": "title: <tên nhiệm vụ như trong văn bản>",
+    "cite": 'cite: "Hà Giang 2024, Phụ lục, mục 3"',
+    "document": 'document: "Kế hoạch số 04/KH-UBND ngày 08/01/2024 của UBND tỉnh Hà Giang"',
+    "province": "province: Hà Giang",
+    "starts": "starts: 2024-01-01",
+    "ends": "ends: 2024-12-31",
+    "plan": "plan: {id: ..., title: ..., document: ..., province: ..., starts: ..., ends: ...}",
+    "agencies": "agencies: [{id: ..., name: ..., kind: so}]",
+    "rules": "rules: [{id: ..., kind: count, title: ..., cite: ..., scope: ..., ...}]",
+}
+AGENCY_EXAMPLES = {
+    "id": "id: hg-so-noi-vu",
+    "name": "name: Sở Nội vụ tỉnh Hà Giang",
+    "kind": f"kind: one of {', '.join(AGENCY_KINDS)}",
 }
 # Period codes allowed in ``periods`` for each ``per``: the unit itself or coarser, within a year.
 PERIOD_LETTERS = {"week": "WMQ", "month": "MQ", "quarter": "Q", "year": "QM"}
