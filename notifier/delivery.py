@@ -132,7 +132,8 @@ def _send_with_retries(
 ) -> None:
     tries = 1 if transport.down else max(1, retries)
     for attempt in range(1, tries + 1):
-        on_attempt()
+        if attempt > 1:  # the claim counted the first attempt
+            on_attempt()
         outcome.attempts += 1
         try:
             refused = transport.send(out.message, out.recipients)

@@ -2,9 +2,9 @@
 
 Protocol, so that a restart or a retry never sends the same digest twice:
 
-1. ``claim``: insert or take over the row as ``pending`` and fix its Message-ID (committed);
-   a row already ``sent`` is skipped.
-2. ``record_attempt`` before each SMTP try (committed), then send.
+1. ``claim``: insert or take over the row as ``pending``, fix its Message-ID and count the first
+   attempt (one commit); a row already ``sent`` is skipped.
+2. send; ``record_attempt`` (committed) before each further try.
 3. ``mark_sent`` / ``mark_failed`` (committed).
 
 The one window left is a crash after the server accepted the message and before ``mark_sent``
@@ -75,7 +75,7 @@ def claim(
             digest_kind=kind,
             period=period,
             status="pending",
-            attempts=0,
+            attempts=1,
             message_id=message_id,
             last_error="",
             updated_at=now,
@@ -92,7 +92,7 @@ def claim(
     resumed = row.status == "pending" and row.attempts > 0
     if row.status == "pending" and now - _utc(row.updated_at) < stale_after:
         return Refusal("busy", row.message_id)
-    row.status, row.updated_at = "pending", now
+    row.status, row.updated_at, row.attempts = "pending", now, row.attempts + 1
     row.message_id = row.message_id or message_id
     session.commit()
     return Claim(row.id, row.message_id, resumed=resumed)
