@@ -214,7 +214,7 @@ class DemoServer:
     def __init__(self, root: Path, host: str, port: int, routes: list[Route]) -> None:
         self._httpd = _SitesHTTPServer((host, port), root, routes)
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="cchc-demo-sites", daemon=True
+            target=self._httpd.serve_forever, args=(0.1,), name="cchc-demo-sites", daemon=True
         )
         self._thread.start()
         log.info("demo sites from %s served at %s", root, self.base_url)
