@@ -221,7 +221,10 @@ def test_outbox_writes_safe_eml_files(tmp_path: Path, session: Session) -> None:
     assert not (tmp_path / "etc").exists()
     parsed = BytesParser(policy=policy.default).parsebytes(report.outcomes[0].path.read_bytes())
     assert str(parsed["Subject"]).startswith("[CCHC] Sở Tư pháp tỉnh Hà Giang")
-    assert b"\r\n" in report.outcomes[0].path.read_bytes()
+    raw = report.outcomes[0].path.read_bytes()
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii() and max(len(line) for line in head.split(b"\r\n")) <= 78
+    assert b"=?utf-8?b?" in head  # Vietnamese Subject/To as RFC 2047 encoded words
     assert "Cần thêm 3 bài" in parts(parsed)[0]
     again = deliver([one_digest(SO_TU_PHAP)], session=session, smtp_url=None, outbox_dir=outbox)
     assert [o.status for o in again.outcomes] == ["skipped"]
@@ -242,3 +245,15 @@ def test_dry_run_without_ledger_writes_but_records_nothing(
     )
     assert len(report.sent) == 3 and len(list(tmp_path.glob("*.eml"))) == 3
     assert rows(session) == []
+
+
+def test_smtp_with_outbox_keeps_a_copy_of_what_was_sent(
+    smtp_server: SmtpServer, session: Session, tmp_path: Path
+) -> None:
+    report = deliver(
+        [one_digest()], session=session, smtp_url=smtp_url(smtp_server), outbox_dir=tmp_path
+    )
+    [outcome] = report.outcomes
+    assert outcome.status == "sent" and outcome.path is not None and outcome.path.exists()
+    copy = BytesParser(policy=policy.default).parsebytes(outcome.path.read_bytes())
+    assert copy["Message-ID"].strip() == smtp_server.inbox.received[0].message["Message-ID"].strip()
