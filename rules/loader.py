@@ -63,6 +63,16 @@ class Reader:
         return found
 
     @staticmethod
+    def label(node: Node, what: str) -> str:
+        """'rule "hg-03"' when the mapping has a readable id, else just 'rule'."""
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and key.value == "id" and \
+                        isinstance(value, ScalarNode) and value.value.strip():
+                    return f'{what} "{value.value.strip()[:60]}"'
+        return what
+
+    @staticmethod
     def _unknown_key(node: Node, allowed: tuple[str, ...]) -> str:
         if not isinstance(node, ScalarNode):
             return f"keys must be plain words, found {S.shown(node)}"
@@ -156,13 +166,13 @@ def _read_agencies(reader: Reader, node: Node, groups: dict[str, str]) -> list[A
 
 
 def _read_agency(reader: Reader, node: Node, groups: dict[str, str]) -> Agency | None:
-    found = reader.fields(node, S.AGENCY_KEYS, "agency")
+    context = reader.label(node, "agency")
+    found = reader.fields(node, S.AGENCY_KEYS, context)
     if found is None:
         return None
     ident = found.get("id")
-    agency_id = reader.get("agency", "id", ident[1], S.identifier, S.AGENCY_ID, "agency id") \
+    agency_id = reader.get(context, "id", ident[1], S.identifier, S.AGENCY_ID, "agency id") \
         if ident else None
-    context = f'agency "{agency_id}"' if agency_id else "agency"
     reader.require(node, found, ("id", "name", "kind"), context, S.AGENCY_EXAMPLES)
     values: dict[str, Any] = {}
     for key, (_, value) in found.items():

@@ -34,11 +34,11 @@ class RuleReader:
         self.names = {fold(n): a.id for a in agencies for n in (a.id, a.name, *a.aliases)}
 
     def read(self, node: Node) -> Rule | None:
-        found = self.reader.fields(node, S.RULE_KEYS, "rule")
+        context = self.reader.label(node, "rule")
+        found = self.reader.fields(node, S.RULE_KEYS, context)
         if found is None:
             return None
-        rule_id = self._value("rule", found, "id", S.identifier, S.RULE_ID, "rule id")
-        context = f'rule "{rule_id}"' if rule_id else "rule"
+        rule_id = self._value(context, found, "id", S.identifier, S.RULE_ID, "rule id")
         kind = self._value(context, found, "kind", S.choice, tuple(KINDS), "rule kind")
         required = ("id", "kind", "title", "cite", "scope", *_required(kind))
         self.reader.require(node, found, required, context)

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rules.loader import PlanError, find_plan_files, load_plan, load_plans, validate_plan_files
-from rules.model import Target
+from rules.model import AGENCY_KINDS, ITEM_KINDS, PERIOD_UNITS, RULE_KINDS, Target
+from rules.plan_schema import LANGUAGES, RULE_KEYS
 
 VALID = """\
 plan:
@@ -242,6 +243,13 @@ def test_load_plans_from_folder_and_duplicate_plan_ids(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match='plan id "thu-2024" is also used by'):
         load_plans(tmp_path)
     assert len(load_plans([tmp_path / "a.yaml"])) == 1
+
+
+def test_schema_docs_list_every_code() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "plans.md").read_text(encoding="utf-8")
+    codes = [*LANGUAGES, *ITEM_KINDS, *RULE_KINDS, *AGENCY_KINDS, *PERIOD_UNITS, *RULE_KEYS]
+    missing = [code for code in codes if f"`{code}`" not in docs]
+    assert missing == []
 
 
 # ---- fuzzing: whatever the bytes, validation answers with file:line problems and never raises ----
