@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from cchc.vntext import VN_TZ
+from monitor.models import EvaluationRow
 from web.catalog import PlanInfo
 from web.context import WebContext
 from web.evaluate import engine_available
@@ -41,11 +43,18 @@ def choose_plan(web: WebContext, session: Session, wanted: str | None) -> PlanIn
     ids = web.catalog.plan_ids(session)
     if not ids:
         return None
-    plan_id = wanted or ids[0]
+    plan_id = wanted or _latest_evaluated(session) or ids[0]
     info = web.catalog.get(session, valid_id(plan_id, "kế hoạch"))
     if info is None:
         raise HTTPException(404, f"Không có kế hoạch {plan_id!r}.")
     return info
+
+
+def _latest_evaluated(session: Session) -> str | None:
+    """The plan evaluated most recently: what a visitor most likely wants to see first."""
+    query = select(EvaluationRow.plan_id).order_by(EvaluationRow.as_of.desc(),
+                                                   EvaluationRow.id.desc()).limit(1)
+    return session.scalars(query).first()
 
 
 def choose_as_of(web: WebContext, session: Session, info: PlanInfo, request: Request) -> date:
