@@ -123,6 +123,10 @@ def _read_header(reader: Reader, node: Node) -> dict[str, Any] | None:
 
 
 def _read_groups(reader: Reader, node: Node) -> dict[str, str]:
+    if not isinstance(node, MappingNode):
+        reader.add(node, f"groups: expected lines of group_id: label (e.g. so_ban_nganh: Các sở, "
+                         f"ban, ngành), found {S.shown(node)}")
+        return {}
     found = reader.fields(node, tuple(_mapping_keys(node)), "groups")
     groups: dict[str, str] = {}
     for key, (key_node, value) in (found or {}).items():
@@ -133,9 +137,7 @@ def _read_groups(reader: Reader, node: Node) -> dict[str, str]:
     return groups
 
 
-def _mapping_keys(node: Node) -> list[str]:
-    if not isinstance(node, MappingNode):
-        return []
+def _mapping_keys(node: MappingNode) -> list[str]:
     return [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
 
 

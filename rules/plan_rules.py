@@ -6,7 +6,7 @@ import difflib
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from cchc.vntext import fold, nfc
 from rules import plan_schema as S
@@ -108,6 +108,8 @@ class RuleReader:
                           self._agency) if "agencies" in found else ()
         scope = Scope(agencies=tuple(dict.fromkeys(agencies)), groups=tuple(dict.fromkeys(groups)))
         if not scope.agencies and not scope.groups:
+            if any(_listed(value) is not False for _, value in found.values()):
+                return None  # every entry was wrong, and each is reported already
             self.reader.add(node, f"{context}: scope names no agency or group; write e.g. "
                                   "scope: {groups: [so_ban_nganh]} or scope: {agencies: [<id>]}")
             return None
@@ -124,6 +126,8 @@ class RuleReader:
                       "an agency listed under agencies:")
 
     def _match(self, node: Node, context: str) -> Match | None:
+        if _listed(node) is False:
+            return Match()  # "match:" left empty: the default
         found = self.reader.fields(node, S.MATCH_KEYS, f"{context}: match")
         if found is None:
             return None
@@ -210,6 +214,14 @@ class RuleReader:
             max_age_days=values.get("max_age_days"), due=values.get("due"),
             starts=values.get("starts"), ends=values.get("ends"), line=line,
         )
+
+
+def _listed(node: Node) -> bool | None:
+    """False for an empty value (``key:`` or ``[]``), True when something is written, None for a
+    scalar that is not empty."""
+    if isinstance(node, ScalarNode):
+        return False if node.value == "" and node.tag.endswith(":null") else None
+    return bool(node.value)
 
 
 def _required(kind: str | None) -> tuple[str, ...]:

@@ -108,6 +108,17 @@ def test_target_forms(tmp_path: Path, target: str, expected: Target) -> None:
     assert plan.rules[0].target == expected
 
 
+def test_empty_match_means_the_default(tmp_path: Path) -> None:
+    plan = load_plan(write(tmp_path, VALID.replace("match: {kinds: [tin, bai]}", "match:")))
+    assert plan.rules[0].match.topic == "cchc" and plan.rules[0].match.kinds == ()
+
+
+def test_one_message_per_mistake_in_a_scope(tmp_path: Path) -> None:
+    text = VALID.replace("{groups: [so_ban_nganh]}", "{groups: [x]}")
+    [problem] = validate_plan_files([write(tmp_path, text)])
+    assert 'unknown group "x"' in problem.message
+
+
 def test_vietnamese_date_form_is_accepted(tmp_path: Path) -> None:
     text = VALID.replace("    window_days: 7", "    window_days: 7\n    starts: 01/04/2024")
     assert load_plan(write(tmp_path, text)).rules[1].starts == date(2024, 4, 1)
@@ -135,6 +146,9 @@ BROKEN = [
      'unknown group "so_ban_ngnah"; did you mean "so_ban_nganh"?'),
     ("[so noi vu]", "[so noi vuu]", "so noi vuu", 'did you mean "hg-so-noi-vu"?'),
     ("{groups: [so_ban_nganh]}", "{}", "scope: {}", "scope names no agency or group"),
+    ("{groups: [so_ban_nganh]}", "{groups: []}", "scope: {groups: []}", "scope names no agency"),
+    ("groups:\n  so_ban_nganh: Các sở, ban, ngành\n  bao_dai: Báo, đài\n", "groups: [a]\n",
+     "groups: [a]", "groups: expected lines of group_id: label"),
     ("  - id: r-cadence", "  - id: r-count", "- id: r-count\n    kind: cadence",
      'rule "r-count" is defined twice (first on line 16)'),
     ("- {id: hg-so-tu-phap", "- {id: hg-so-noi-vu", "Sở Tư pháp", 'agency "hg-so-noi-vu" is defined twice'),
