@@ -6,7 +6,10 @@ import click
 
 
 def register(cli: click.Group) -> None:
-    from cchc.commands import database, decisions, demo, evaluate, pipeline, plans, stream_cmd
+    from cchc.commands import (
+        crawl, database, decisions, demo, evaluate, notify, pipeline, plans, stream_cmd,
+    )
 
-    for module in (demo, pipeline, evaluate, decisions, plans, stream_cmd, database):
+    for module in (demo, crawl, pipeline, evaluate, decisions, plans, stream_cmd, database,
+                   notify):
         module.register(cli)

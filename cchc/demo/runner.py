@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from cchc.commands.crawl import describe
 from cchc.commands.evaluate import run_evaluation
 from cchc.context import AppContext
 from cchc.demo.server import serve_sites
@@ -28,6 +29,10 @@ DEFAULT_AS_OF = date(2024, 8, 15)
 PLAN_FILE = REPO_ROOT / "plans" / "ha-giang-2024.yaml"
 SOURCES_TEMPLATE = Path(__file__).with_name("sources.yaml")
 DEMO_RULES = ("hg-03-tin-bai-quy", "hg-08-tieng-dan-toc", "hg-09-trao-doi-ban-doc")
+# The sample sites are our own server on loopback: politeness delays would only slow the demo.
+# Real sources keep the defaults of crawlers/settings.py (robots.txt, AutoThrottle, delays).
+LOOPBACK_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+                  "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 0}
 _OWN_FILES = ("cchc.db", "cchc.db-wal", "cchc.db-shm", "stream.db", "stream.db-wal",
               "stream.db-shm", "outbox.db", "evaluation.json", "sources.yaml")
 _OWN_DIRS = ("outbox", "crawl-state")
@@ -53,7 +58,7 @@ def run_demo(workdir: Path, as_of: date, *, settings: Settings, console: Console
             app.sync_directory(registry)
             with _step(console, "Thu thập bằng Scrapy (feedparser cho RSS)"):
                 crawl = _crawl(registry, app, workdir)
-            console.print(f"  [dim]{crawl}[/dim]")
+            console.print(f"  [dim]{describe(crawl)}[/dim]")
         with _step(console, "Giám sát: khử trùng lặp, phân loại, quy cơ quan, lưu SQLite"):
             stored = app.drain_if_embedded()
         console.print(f"  [dim]{stored} bài được lưu[/dim]")
@@ -95,7 +100,7 @@ def _crawl(registry, app: AppContext, workdir: Path):  # noqa: ANN001, ANN202
     from crawlers.run import run_crawl
 
     return run_crawl(registry, app.settings.stream_url, state_dir=workdir / "crawl-state",
-                     settings={"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 1})
+                     settings=LOOPBACK_CRAWL)
 
 
 def _notify(app: AppContext, verdicts: list[dict], as_of: date) -> list[Path]:

@@ -1,0 +1,104 @@
+"""``cchc notify``, ``cchc schedule list`` and ``cchc run``."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from cchc.commands.options import ISO_DATE
+from cchc.context import AppContext
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(notify)
+    cli.add_command(schedule)
+    cli.add_command(run)
+
+
+@click.command()
+@click.option("--as-of", "as_of", type=ISO_DATE, required=True, help="Report as of this day.")
+@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
+              help="Write .eml files into this folder instead of sending (ledger untouched).")
+@click.pass_obj
+@click.pass_context
+def notify(ctx: click.Context, app: AppContext, as_of: date, dry_run: Path | None) -> None:
+    """Send this week's digest to every agency and the overview to Sở Nội vụ (each at most once
+    per week: a ledger remembers what was sent). Without CCHC_SMTP_URL, mail goes to the outbox."""
+    from cchc.jobs import send_weekly
+
+    app.sync_directory()
+    report = send_weekly(app, as_of, outbox_dir=dry_run, dry_run=dry_run is not None)
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    click.echo(report.summary())
+    if report.failed:
+        ctx.exit(1)
+
+
+@click.group()
+def schedule() -> None:
+    """The scheduler's jobs."""
+
+
+def _scheduler(app: AppContext, config: Path | None, *, crawl: bool, blocking: bool = False):  # noqa: ANN202
+    from notifier.scheduler import JobCallables, build_scheduler
+
+    jobs = JobCallables(crawl="cchc.jobs:crawl_job", evaluate="cchc.jobs:evaluate_job",
+                        agency_digests="cchc.jobs:weekly_digests_job",
+                        overview="cchc.jobs:weekly_digests_job",
+                        reminders="cchc.jobs:reminders_job",
+                        kwargs={"config": str(config) if config else None, "crawl": crawl})
+    return build_scheduler(app.settings.database_url, jobs, timezone=app.settings.timezone,
+                           blocking=blocking)
+
+
+@schedule.command("list")
+@click.pass_obj
+@click.pass_context
+def schedule_list(ctx: click.Context, app: AppContext) -> None:
+    """Show each job and when it runs next (Asia/Ho_Chi_Minh)."""
+    from notifier.scheduler import describe_next_runs
+
+    app.sessions  # noqa: B018 - the job store lives in the migrated database
+    scheduler = _scheduler(app, ctx.find_root().params.get("config"), crawl=True)
+    scheduler.start(paused=True)
+    try:
+        for name, when in describe_next_runs(scheduler):
+            click.echo(f"{name:<40} {when:%a %d/%m/%Y %H:%M %Z}" if when else f"{name:<40} tạm dừng")
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@click.command()
+@click.option("--crawl/--no-crawl", default=True, help="Run the crawl job (needs CCHC_SOURCES_FILE).")
+@click.option("--consume/--no-consume", default=True, help="Run the monitor consumer in this process.")
+@click.pass_obj
+@click.pass_context
+def run(ctx: click.Context, app: AppContext, crawl: bool, consume: bool) -> None:
+    """Run continuously: scheduler (crawls, evaluations, weekly digests, reminders) and the
+    monitor consumer, in one process. Stop with Ctrl-C."""
+    from monitor.consumer import MonitorConsumer
+
+    app.sync_directory()
+    scheduler = _scheduler(app, ctx.find_root().params.get("config"), crawl=crawl)
+    scheduler.start()
+    stop = threading.Event()
+    click.echo("Đang chạy (Ctrl-C để dừng).")
+    try:
+        if consume:
+            consumer = MonitorConsumer(app.stream, app.sessions, app.judge())
+            try:
+                consumer.run(should_stop=stop.is_set)
+            finally:
+                consumer.close()
+        else:
+            while not stop.is_set():
+                time.sleep(1)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        scheduler.shutdown(wait=False)
