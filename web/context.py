@@ -26,7 +26,7 @@ def make_templates() -> Environment:
     env.filters.update(
         vndate=labels.vn_date, vndatetime=labels.vn_datetime, status_words=labels.status_words,
         status_class=labels.status_class, counted_words=labels.counted_words,
-        period_words=labels.quarter_words,
+        period_words=labels.quarter_words, http_url=labels.http_url,
     )
     env.globals.update(KIND_NAMES=labels.KIND_NAMES, STATUS_ORDER=labels.STATUS_ORDER,
                        ATTESTABLE=labels.ATTESTABLE)

@@ -96,3 +96,9 @@ def quarter_words(label: str) -> str:
     if rest.isdigit():
         return f"tháng {int(rest)}/{year}"
     return f"năm {year}" if not rest else label
+
+
+def http_url(value: Any) -> str:
+    """Links to outside pages only for http(s) URLs: a ``javascript:`` URL in data becomes "#"."""
+    text = str(value or "")
+    return text if text.lower().startswith(("http://", "https://")) else "#"
