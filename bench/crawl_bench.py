@@ -1,0 +1,228 @@
+"""Crawl benchmark: the full pipeline (Scrapy fetch + extraction + publish to the embedded stream)
+against a bare loop (httpx + the same trafilatura extraction, both on two cores), the requests a
+recrawl of an unchanged site costs, and extraction quality on the AEB corpus.
+
+    /work/venv/bin/python bench/crawl_bench.py [--pages 1500] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import multiprocessing
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from crawlers.extract.article import main_text
+from crawlers.registry import load_registry
+from crawlers.run import run_crawl
+
+AEB = REPO.parent / "shared" / "corpus" / "aeb"
+LINKS_PER_LISTING = 50
+SENTENCES = [
+    "Ủy ban nhân dân tỉnh vừa ban hành kế hoạch cải cách hành chính giai đoạn mới",
+    "Các sở, ban, ngành được giao rà soát thủ tục hành chính thuộc thẩm quyền giải quyết",
+    "Người dân có thể nộp hồ sơ trực tuyến qua cổng dịch vụ công mà không phải đến trụ sở",
+    "Bộ phận một cửa cấp huyện tiếp nhận hơn một nghìn hồ sơ trong quý vừa qua",
+    "Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên chín mươi phần trăm",
+    "Cán bộ tư pháp xã hướng dẫn bà con vùng cao cài đặt ứng dụng định danh điện tử",
+    "Hội nghị đánh giá chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan nhà nước",
+    "Đài phát thanh huyện duy trì chuyên mục tuyên truyền bằng tiếng Mông và tiếng Dao",
+    "Lãnh đạo sở yêu cầu công khai danh mục thủ tục tại nơi tiếp nhận hồ sơ",
+    "Việc số hóa hồ sơ, kết quả giải quyết thủ tục được triển khai đồng bộ",
+    "Thanh niên tình nguyện đến từng thôn bản hỗ trợ người dân làm thủ tục trên môi trường mạng",
+    "Trung tâm Phục vụ hành chính công lấy ý kiến người dân qua phiếu khảo sát điện tử",
+]
+
+
+def article_html(index: int, rng: random.Random) -> str:
+    paragraphs = "".join(
+        "<p>" + ". ".join(rng.sample(SENTENCES, rng.randint(3, 6))) + ".</p>"
+        for _ in range(rng.randint(3, 9))
+    )
+    menu = "".join(f'<li><a href="/chuyen-muc/{i}">Chuyên mục {i}</a></li>' for i in range(12))
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Bài {index} | Cổng TTĐT tỉnh</title>'
+        f'<meta property="article:published_time" content="2024-0{1 + index % 9}-1{index % 10}T08:00:00+07:00">'
+        f'</head><body><header><ul class="menu">{menu}</ul></header>'
+        f'<div class="breadcrumb"><a href="/">Trang chủ</a><a href="/cchc">Cải cách hành chính</a></div>'
+        f'<h1>Bài số {index}: đẩy mạnh cải cách hành chính</h1><div class="date">Thứ hai, ngày 1{index % 10} '
+        f"tháng 3 năm 2024 - 08:00</div><article>{paragraphs}<p>Tác giả: Phóng viên {index % 17}</p></article>"
+        f"<footer><p>Cổng thông tin điện tử tỉnh. Địa chỉ: số 1 đường Nguyễn Trãi.</p></footer></body></html>"
+    )
+
+
+def build_pages(count: int) -> dict[str, bytes]:
+    rng = random.Random(7)
+    pages = {"/robots.txt": b"User-agent: *\nAllow: /\n"}
+    for index in range(count):
+        pages[f"/tin/{index}.html"] = article_html(index, rng).encode()
+    for listing in range((count + LINKS_PER_LISTING - 1) // LINKS_PER_LISTING):
+        links = range(listing * LINKS_PER_LISTING, min(count, (listing + 1) * LINKS_PER_LISTING))
+        anchors = "".join(f'<a class="t" href="/tin/{i}.html">Bài {i}</a>' for i in links)
+        pages[f"/ds/{listing}"] = (
+            f"<html><body><div class='list'>{anchors}</div></body></html>".encode()
+        )
+    return pages
+
+
+def serve(count: int, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    """The site, in its own process so that it does not share a GIL with what is measured."""
+    pages, hits = build_pages(count), Counter()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        wbufsize = -1  # headers and body leave in one segment (no Nagle / delayed-ACK stalls)
+        disable_nagle_algorithm = True
+
+        def do_GET(self) -> None:
+            if self.path == "/__hits":
+                body, status = json.dumps(hits).encode(), 200
+            else:
+                hits[self.path.split("/")[1]] += 1
+                body = pages.get(self.path, b"")
+                status = 200 if body else 404
+                etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+                if body and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("ETag", f'"{hash(body) & 0xFFFFFFFF:x}"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    ready.put(server.server_address[1])
+    server.serve_forever()
+
+
+def hits(base: str) -> Counter[str]:
+    return Counter(httpx.get(f"{base}/__hits").json())
+
+
+def pipeline(base: str, count: int, tmp: Path) -> tuple[float, float]:
+    listings = (count + LINKS_PER_LISTING - 1) // LINKS_PER_LISTING
+    sources = "".join(
+        f'      - {{id: ds-{i}, kind: listing, url: "{base}/ds/{i}", links: "css:.list a::attr(href)"}}\n'
+        for i in range(listings)
+    )
+    path = tmp / "sources.yaml"
+    path.write_text(
+        f"agencies:\n  - id: bench\n    name: Bench\n    sources:\n{sources}", encoding="utf-8"
+    )
+    settings = {"CCHC_EXTRACT_WORKERS": 2, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+                "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "LOG_LEVEL": "ERROR"}  # fmt: skip
+    registry, stream_url = load_registry(path), f"embedded://{tmp / 'stream.db'}"
+    started = time.perf_counter()
+    report = run_crawl(registry, stream_url, state_dir=tmp / "state", settings=settings)
+    wall = time.perf_counter() - started
+    assert report.articles_new == count, report
+    before = hits(base)
+    run_crawl(registry, stream_url, state_dir=tmp / "state", settings=settings)
+    recrawl = hits(base) - before
+    print(
+        f"pipeline: {count} articles in {report.elapsed_s:.1f} s of crawl ({wall:.1f} s with process start)"
+    )
+    print(f"recrawl of the unchanged site: {dict(recrawl)} requests")
+    return count / report.elapsed_s, sum(recrawl.values()) / count
+
+
+def bare(base: str, count: int) -> float:
+    """httpx fetches + the same trafilatura extraction in a 2-process pool; no framework."""
+    started = time.perf_counter()
+    with (
+        httpx.Client() as client,
+        ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool,
+    ):
+        futures = []
+        listings = (count + LINKS_PER_LISTING - 1) // LINKS_PER_LISTING
+        for listing in range(listings):
+            page = client.get(f"{base}/ds/{listing}").text
+            for link in re.findall(r'href="(/tin/\d+\.html)"', page):
+                url = base + link
+                futures.append(pool.submit(main_text, client.get(url).text, url))
+        texts = [future.result() for future in futures]
+    assert len(texts) == count and all(texts)
+    return count / (time.perf_counter() - started)
+
+
+def _f1(pair: tuple[str, str]) -> float:
+    predicted, gold = (Counter(re.findall(r"\w+", text.lower())) for text in pair)
+    common = sum((predicted & gold).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(predicted.values()), common / sum(gold.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _aeb_one(item: tuple[str, str, str]) -> float:
+    page_id, url, gold = item
+    html = gzip.open(AEB / "html" / f"{page_id}.html.gz").read().decode("utf-8", errors="replace")
+    return _f1((main_text(html, url), gold))
+
+
+def extract_f1() -> float | None:
+    if not AEB.is_dir():
+        return None
+    gold = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    items = [(key, value["url"], value["articleBody"]) for key, value in gold.items()]
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        scores = list(pool.map(_aeb_one, items, chunksize=8))
+    return sum(scores) / len(scores)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=1500)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    context = multiprocessing.get_context("spawn")
+    ready = context.Queue()
+    server = context.Process(target=serve, args=(args.pages, ready), daemon=True)
+    server.start()
+    base = f"http://127.0.0.1:{ready.get(timeout=60)}"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            crawl_rate, recrawl = pipeline(base, args.pages, Path(tmp))
+        bare_rate = bare(base, args.pages)
+    finally:
+        server.terminate()
+        server.join()
+    f1 = extract_f1()
+    result = {
+        "crawl_pages_per_s": round(crawl_rate, 1),
+        "bare_pages_per_s": round(bare_rate, 1),
+        "crawl_ratio_to_bare": round(crawl_rate / bare_rate, 3),
+        "recrawl_requests_per_page": round(recrawl, 4),
+        "extract_f1": round(f1, 4) if f1 is not None else None,
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

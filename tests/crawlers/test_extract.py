@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
+
+from crawlers.extract.article import PageContext, extract_article
+from crawlers.extract.encoding import decode_body
+from crawlers.extract.jsonld import iso_duration_seconds
+from crawlers.health import health_summary
+from crawlers.outcomes import classify
+from crawlers.registry import ArticleOverrides
+from tests.crawlers.site import BODY_2, cp1258
+
+TEXT = "Người dân Đồng Văn được hướng dẫn nộp hồ sơ trực tuyến"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (TEXT.encode(), "text/html; charset=utf-8"),
+        (cp1258(TEXT), "text/html; charset=windows-1258"),
+        (cp1258(TEXT), "text/html"),  # nothing declared
+        (TEXT.encode(), "text/html; charset=ISO-8859-1"),  # header lies
+        (b'<meta charset="windows-1258">' + TEXT.encode(), None),  # meta lies
+        (b'<meta charset="utf-8">' + cp1258(TEXT), None),
+        (unicodedata.normalize("NFD", TEXT).encode(), None),  # decomposed UTF-8
+    ],
+)
+def test_decoding_ends_as_nfc_vietnamese(body: bytes, content_type: str | None) -> None:
+    text, _ = decode_body(body, content_type)
+    assert TEXT in text and unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ('<meta property="article:published_time" content="2024-03-05T08:15:00+07:00">', "2024-03-05T08:15:00+07:00"),
+        ('<script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","datePublished":"2023-01-02T03:04:05Z"}]}</script>',
+         "2023-01-02T03:04:05+00:00"),
+        ('<time datetime="2022-06-07T10:00:00+07:00">7/6</time>', "2022-06-07T10:00:00+07:00"),
+        ('<span class="post-date">Thứ hai, ngày 28 tháng 12 năm 2018 - 14:30</span>', "2018-12-28T14:30:00+07:00"),
+        ("<p>Cập nhật lúc 28/12/2018</p>", "2018-12-28T00:00:00+07:00"),
+    ],
+)  # fmt: skip
+def test_publish_date_sources_in_order(fragment: str, expected: str) -> None:
+    html = f"<html><head>{fragment}</head><body><h1>Tin</h1><p>{BODY_2}</p>{fragment}</body></html>"
+    assert extract_article(html, PageContext(url="http://x/a"))["published"] == expected
+
+
+def test_registry_overrides_and_hints() -> None:
+    html = ('<html><body><h1>Tiêu đề chung</h1><h2 class="t">Tiêu đề thật</h2><span class="d">05/01/2024</span>'
+            '<span class="len">Thời lượng: 12 phút 30 giây</span><div class="sec">Phóng sự</div>'
+            f"<article><p>{BODY_2}</p></article></body></html>")  # fmt: skip
+    overrides = ArticleOverrides(title="css:h2.t::text", date="css:.d::text", duration="css:.len::text",
+                                 section="css:.sec::text")  # fmt: skip
+    fields = extract_article(
+        html, PageContext(url="http://x/a", overrides=overrides, language="vi")
+    )
+    assert fields["title"] == "Tiêu đề thật" and fields["published"] == "2024-01-05T00:00:00+07:00"
+    assert fields["duration_seconds"] == 750 and fields["section"] == "Phóng sự"
+    assert fields["kind_hint"] == "phong_su" and fields["language_hint"] == "vi"
+
+
+def test_iso_durations() -> None:
+    assert iso_duration_seconds("PT14M30S") == 870
+    assert iso_duration_seconds("PT1H") == 3600
+    assert iso_duration_seconds("P0D") == 0
+    assert iso_duration_seconds("14:30") is None and iso_duration_seconds("PT") is None
+
+
+def test_dns_failure_is_classified() -> None:
+    assert classify(Failure(DNSLookupError("khong-co.invalid")))[0] == "dns_error"
+
+
+def test_health_summary_takes_latest_state() -> None:
+    events = [
+        {"source_id": "a", "agency_id": "x", "url": "u1", "outcome": "ok", "status": 200, "detail": "", "at": "2024-01-01T00:00:00+00:00"},
+        {"source_id": "a", "agency_id": "x", "url": "u1", "outcome": "timeout", "status": None, "detail": "chậm", "at": "2024-01-02T00:00:00+00:00"},
+        {"source_id": "b", "agency_id": "x", "url": "u2", "outcome": "ok", "status": 304, "detail": "", "at": "2024-01-01T00:00:00+00:00"},
+    ]  # fmt: skip
+    a, b = health_summary(reversed(events))
+    assert (a.source_id, a.healthy, a.last_ok_at[:10], a.outcomes["timeout"]) == (
+        "a",
+        False,
+        "2024-01-01",
+        1,
+    )
+    assert a.last_problem == "timeout u1: chậm" and b.healthy
