@@ -118,6 +118,8 @@ def test_ha_giang_appendix_items(plans: dict[str, Plan]) -> None:
     item9 = rule(plan, "hg-09-trao-doi-ban-doc")
     assert (item9.kind, item9.target.min, item9.per) == ("count", 13, "year")
     assert item9.active_periods == ("Q2", "Q3", "Q4") and item9.scope.agencies == ("hg-bao-ha-giang",)
+    assert fold(item9.match.section) in fold("Trao đổi ý kiến bạn đọc về CCHC")
+    assert fold(item9.match.section) not in fold("Bạn đọc viết")
     item10 = rule(plan, "hg-10-video-phong-su")
     assert (item10.kind, item10.due, item10.per) == ("deadline", date(2024, 12, 31), "month")
     assert set(item10.match.kinds) == {"video", "phong_su"}
