@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 
 class _DropInFlight(ConsumerRebalanceListener):
-    """On a rebalance, forget uncommitted progress on partitions we lose: the new owner starts
-    from the last commit and redelivers them (committing here would skip unfinished work)."""
+    """On a rebalance, drop uncommitted progress: committing it here would mark unfinished work
+    done. A new owner starts from the last commit; a partition we keep is rewound to it too
+    (kafka-python keeps the fetch position of kept partitions), so the work is redelivered."""
 
     def __init__(self, owner: KafkaGroupConsumer) -> None:
         self._owner = owner
@@ -29,6 +30,7 @@ class _DropInFlight(ConsumerRebalanceListener):
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         log.info("group %s assigned %s", self._owner.group, sorted(assigned))
+        self._owner.rewind(assigned)
 
     def on_partitions_lost(self, lost: Any) -> None:
         self._owner.forget(lost)
@@ -44,6 +46,7 @@ class KafkaGroupConsumer(Consumer):
         self._lock = threading.Lock()
         self._next: dict[TopicPartition, int] = {}  # offset to commit, per partition
         self._first: dict[TopicPartition, int] = {}  # first offset polled since the last commit
+        self._rewind: dict[TopicPartition, int] = {}  # dropped by a rebalance: seek back if kept
         try:
             self._consumer = KafkaConsumer(
                 bootstrap_servers=servers,
@@ -106,7 +109,15 @@ class KafkaGroupConsumer(Consumer):
         with self._lock:
             for tp in partitions:
                 self._next.pop(tp, None)
-                self._first.pop(tp, None)
+                if tp in self._first:
+                    self._rewind[tp] = self._first.pop(tp)
+
+    def rewind(self, partitions: Any) -> None:
+        with self._lock:
+            rewind, self._rewind = self._rewind, {}
+        for tp in partitions:
+            if tp in rewind:
+                self._consumer.seek(tp, rewind[tp])
 
     def close(self) -> None:
         self._consumer.close(autocommit=False)
