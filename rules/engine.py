@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from rules.context import DEFAULT_UNKNOWN_SHARE, Context, Facts
@@ -20,18 +21,33 @@ from rules.verdict import Verdict
 log = logging.getLogger(__name__)
 
 
-def evaluate_plan(plan: Plan, data: EvaluationInput, as_of: date, *,
+@dataclass(frozen=True)
+class IndexedInput:
+    """An EvaluationInput indexed once, to evaluate many plans or dates without re-indexing."""
+
+    indexes: dict[str, AgencyIndex]
+    facts: Facts
+
+
+def index_input(data: EvaluationInput, *,
+                unknown_share: float = DEFAULT_UNKNOWN_SHARE) -> IndexedInput:
+    indexes, _ = build_indexes(data.items, data.overrides)
+    return IndexedInput(indexes, Facts.build(data, unknown_share))
+
+
+def evaluate_plan(plan: Plan, data: EvaluationInput | IndexedInput, as_of: date, *,
                   unknown_share: float = DEFAULT_UNKNOWN_SHARE) -> list[Verdict]:
     return evaluate_plans([plan], data, as_of, unknown_share=unknown_share)
 
 
-def evaluate_plans(plans: Iterable[Plan], data: EvaluationInput, as_of: date, *,
+def evaluate_plans(plans: Iterable[Plan], data: EvaluationInput | IndexedInput, as_of: date, *,
                    unknown_share: float = DEFAULT_UNKNOWN_SHARE) -> list[Verdict]:
-    indexes, _ = build_indexes(data.items, data.overrides)
-    facts = Facts.build(data, unknown_share)
+    """Every plan's verdicts, plans in the order given (see :func:`evaluate_indexed`)."""
+    if isinstance(data, EvaluationInput):
+        data = index_input(data, unknown_share=unknown_share)
     verdicts: list[Verdict] = []
     for plan in plans:
-        verdicts += evaluate_indexed(plan, indexes, facts, as_of)
+        verdicts += evaluate_indexed(plan, data.indexes, data.facts, as_of)
     return verdicts
 
 

@@ -88,7 +88,7 @@ class IncrementalEvaluator:
     def _index(self, agency_id: str) -> AgencyIndex:
         index = self.indexes.get(agency_id)
         if index is None:
-            index = self.indexes[agency_id] = AgencyIndex([], self._rule_overrides)
+            index = self.indexes[agency_id] = AgencyIndex({}, [], self._rule_overrides)
         return index
 
     def _reevaluate(self, agency_id: str, days: set[date]) -> list[Verdict]:

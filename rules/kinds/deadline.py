@@ -7,15 +7,17 @@ during the last 7 days (the due day included) while nothing has arrived.
 
 from __future__ import annotations
 
+import heapq
 from datetime import date, timedelta
 
 from rules.context import Context
-from rules.index import AgencyIndex
+from rules.index import AgencyIndex, order_key
 from rules.kinds.base import RuleKind, Tally, select
 from rules.model import Agency, Plan, Rule
 from rules.periods import Period, active_range, unit_bounds
 
 WARNING_DAYS = 7
+SHOWN_LATE = 10  # late evidence listed, earliest first
 
 
 class DeadlineKind(RuleKind):
@@ -46,7 +48,8 @@ class DeadlineKind(RuleKind):
         status = _status(count, due, as_of)
         late = len(late_items.items) + sum(1 for a in attested if a.on_date > due)
         detail = f"Có {late} bằng chứng sau hạn, không tính." if late and not count else ""
-        rejected = tuple((item, "late") for item in late_items.items) if not count else ()
+        rejected = () if count else tuple(
+            (item, "late") for item in heapq.nsmallest(SHOWN_LATE, late_items.items, key=order_key))
         return Tally(count, 1, status, selection, rejected, on_time, detail, due)
 
 

@@ -1,0 +1,145 @@
+"""Reading an EvaluationInput from the database, and storing verdicts back.
+
+``load_input`` reproduces what was known at the end of ``as_of`` (Vietnam time): items published
+by then *and* first seen by then, health and decisions recorded by then. Only the columns the
+rules read are selected, in publication order, so the index build finds its runs presorted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from cchc.vntext import VN_TZ
+from monitor.models import (
+    ArticleRow,
+    AttestationRow,
+    ClassificationRow,
+    EvaluationRow,
+    ExemptionRow,
+    OverrideRow,
+    SourceHealthRow,
+    SourceRow,
+)
+from rules.items import Attestation, EvaluationInput, Exemption, Health, Item, Override
+from rules.model import Plan
+from rules.verdict import Verdict
+
+_ITEM_COLUMNS = (
+    ArticleRow.id, ArticleRow.url, ArticleRow.title, ArticleRow.published_at,
+    ArticleRow.agency_id, ArticleRow.kind, ArticleRow.language, ArticleRow.channel_id,
+    ArticleRow.section, ClassificationRow.cchc, ArticleRow.duration_seconds,
+    ArticleRow.cluster_id, ArticleRow.content_sha256, ArticleRow.source_id,
+)
+
+
+def end_of_day(as_of: date) -> datetime:
+    """The first instant after ``as_of`` in Vietnam, in UTC."""
+    return datetime.combine(as_of + timedelta(days=1), time(0), VN_TZ).astimezone(UTC)
+
+
+def load_input(session: Session, plans: Iterable[Plan], as_of: date) -> EvaluationInput:
+    plans = list(plans)
+    cutoff = end_of_day(as_of)
+    agencies = sorted({agency.id for plan in plans for agency in plan.agencies})
+    return EvaluationInput(
+        items=_items(session, plans, agencies, cutoff),
+        health=_health(session, plans, agencies, cutoff),
+        attestations=_attestations(session, plans, as_of, cutoff),
+        overrides=_overrides(session, cutoff),
+        exemptions=_exemptions(session, plans, cutoff),
+        monitored_agencies=frozenset(
+            session.scalars(select(SourceRow.agency_id).distinct()
+                            .where(SourceRow.agency_id.in_(agencies)))),
+    )
+
+
+def _earliest(plans: list[Plan]) -> datetime:
+    """Start of the earliest plan, less the longest coverage look-back."""
+    reach = max((rule.max_age_days or 0 for plan in plans for rule in plan.rules), default=0)
+    first = min((plan.starts for plan in plans), default=date.today())
+    return datetime.combine(first - timedelta(days=reach), time(0), VN_TZ).astimezone(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _items(session: Session, plans: list[Plan], agencies: list[str],
+           cutoff: datetime) -> list[Item]:
+    query = (
+        select(*_ITEM_COLUMNS)
+        .outerjoin(ClassificationRow, ClassificationRow.article_id == ArticleRow.id)
+        .where(and_(ArticleRow.published_at >= _earliest(plans),
+                    ArticleRow.published_at < cutoff, ArticleRow.first_seen_at < cutoff,
+                    ArticleRow.agency_id.in_(agencies)))
+        .order_by(ArticleRow.published_at, ArticleRow.id)
+    )
+    return [
+        Item(row[0], row[1], row[2], _aware(row[3]), row[4], row[5], row[6], row[7], row[8],
+             bool(row[9]), row[10], row[11], row[12], row[13])
+        for row in session.execute(query)
+    ]
+
+
+def _health(session: Session, plans: list[Plan], agencies: list[str],
+            cutoff: datetime) -> list[Health]:
+    query = select(SourceHealthRow.source_id, SourceHealthRow.agency_id, SourceHealthRow.at,
+                   SourceHealthRow.outcome).where(
+        SourceHealthRow.at >= _earliest(plans), SourceHealthRow.at < cutoff,
+        SourceHealthRow.agency_id.in_(agencies))
+    return [Health(source, agency, _aware(at), outcome == "ok", outcome)
+            for source, agency, at, outcome in session.execute(query)]
+
+
+def _attestations(session: Session, plans: list[Plan], as_of: date,
+                  cutoff: datetime) -> list[Attestation]:
+    rows = session.scalars(select(AttestationRow).where(
+        AttestationRow.plan_id.in_([plan.id for plan in plans]),
+        AttestationRow.on_date <= as_of, AttestationRow.created_at < cutoff))
+    return [Attestation(r.rule_id, r.agency_id, r.on_date, r.quantity, r.what, r.document_no,
+                        r.link, r.who, r.plan_id) for r in rows]
+
+
+def _overrides(session: Session, cutoff: datetime) -> list[Override]:
+    rows = session.scalars(select(OverrideRow).where(OverrideRow.created_at < cutoff)
+                           .order_by(OverrideRow.created_at, OverrideRow.id))
+    return [Override(r.article_id, r.rule_id, r.counts, r.reason, r.who) for r in rows]
+
+
+def _exemptions(session: Session, plans: list[Plan], cutoff: datetime) -> list[Exemption]:
+    rows = session.scalars(select(ExemptionRow).where(
+        ExemptionRow.plan_id.in_([plan.id for plan in plans]), ExemptionRow.created_at < cutoff))
+    return [Exemption(r.rule_id, r.agency_id, r.period, r.reason, r.who, r.expires, r.plan_id)
+            for r in rows]
+
+
+def store_verdicts(session: Session, verdicts: Iterable[Verdict], *, chunk: int = 500) -> int:
+    """Upsert one EvaluationRow per (plan, rule, agency, period, as_of); returns rows written."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        raise ValueError(f"store_verdicts supports SQLite and PostgreSQL, not {dialect}")
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    now = datetime.now(UTC)
+    rows = [_row(verdict, now) for verdict in verdicts]
+    for start in range(0, len(rows), chunk):
+        statement = insert(EvaluationRow).values(rows[start:start + chunk])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["plan_id", "rule_id", "agency_id", "period", "as_of"],
+            set_={name: statement.excluded[name] for name in (
+                "plan_sha256", "count", "target", "status", "result", "computed_at")},
+        ))
+    return len(rows)
+
+
+def _row(verdict: Verdict, now: datetime) -> dict[str, object]:
+    return {
+        "plan_id": verdict.plan, "plan_sha256": verdict.plan_sha256, "rule_id": verdict.rule,
+        "agency_id": verdict.agency, "period": verdict.period.label, "as_of": verdict.as_of,
+        "count": verdict.count, "target": verdict.target, "status": verdict.status,
+        "result": verdict.to_json(), "computed_at": now,
+    }
