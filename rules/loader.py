@@ -7,103 +7,28 @@ Schema and messages: :mod:`rules.plan_schema`; the format for people: ``docs/pla
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cchc.vntext import fold, nfc
 from rules import plan_schema as S
 from rules.model import AGENCY_KINDS, Agency, Plan, Rule
+from rules.plan_reader import Reader, parse
 from rules.plan_rules import RuleReader
-from rules.plan_schema import Invalid, PlanError, PlanProblem
+from rules.plan_schema import PlanError, PlanProblem
 
-__all__ = ["PlanError", "PlanProblem", "find_plan_files", "load_plan", "load_plans",
-           "validate_plan_files"]
-
-class Reader:
-    """Reads one file's nodes, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[PlanProblem] = []
-
-    def add(self, where: Node | int, message: str) -> None:
-        line = where if isinstance(where, int) else S.line_of(where)
-        self.problems.append(PlanProblem(self.path, line, message))
-
-    def get(self, context: str, key: str, node: Node, conv: Callable[..., Any], *args: Any) -> Any:
-        """``conv(node, *args)``, or None after recording why the value is wrong."""
-        try:
-            return conv(node, *args)
-        except Invalid as exc:
-            self.add(node, f"{context}: {key}: {exc}")
-            return None
-
-    def fields(self, node: Node, allowed: tuple[str, ...], context: str) -> S.Fields | None:
-        if not isinstance(node, MappingNode):
-            self.add(node, f"{context}: expected a mapping of keys ({', '.join(allowed)}), "
-                           f"found {S.shown(node)}")
-            return None
-        found: S.Fields = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if key not in allowed:
-                self.add(key_node, f"{context}: {self._unknown_key(key_node, allowed)}")
-            elif key in found:
-                first = S.line_of(found[key][0])
-                self.add(key_node, f"{context}: key {key} is given twice (first on line {first}); "
-                                   "keep one")
-            else:
-                found[key] = (key_node, value_node)
-        return found
-
-    @staticmethod
-    def label(node: Node, what: str) -> str:
-        """'rule "hg-03"' when the mapping has a readable id, else just 'rule'."""
-        if isinstance(node, MappingNode):
-            for key, value in node.value:
-                if isinstance(key, ScalarNode) and key.value == "id" and \
-                        isinstance(value, ScalarNode) and value.value.strip():
-                    return f'{what} "{value.value.strip()[:60]}"'
-        return what
-
-    @staticmethod
-    def _unknown_key(node: Node, allowed: tuple[str, ...]) -> str:
-        if not isinstance(node, ScalarNode):
-            return f"keys must be plain words, found {S.shown(node)}"
-        close = difflib.get_close_matches(node.value, allowed, n=1, cutoff=0.6)
-        hint = f'did you mean "{close[0]}"?' if close else f"allowed keys: {', '.join(allowed)}"
-        return f'unknown key "{node.value}"; {hint}'
-
-    def require(self, node: Node, found: S.Fields, keys: Iterable[str], context: str,
-                examples: dict[str, str] = S.EXAMPLES) -> None:
-        for key in keys:
-            if key not in found:
-                example = examples.get(key, f"{key}: ...")
-                self.add(node, f"{context}: missing {key}; add e.g. {example}")
-
-    def sequence(self, node: Node, context: str) -> list[Node]:
-        if isinstance(node, SequenceNode):
-            return list(node.value)
-        if isinstance(node, ScalarNode) and S.value_of(node) is None:
-            return []
-        self.add(node, f"{context}: expected a list (lines starting with '- '), "
-                       f"found {S.shown(node)}")
-        return []
-
-    def values(self, context: str, key: str, node: Node, conv: Callable[..., Any],
-               *args: Any) -> tuple[Any, ...]:
-        """A list of values; a single value is taken as a list of one."""
-        nodes = [node] if isinstance(node, ScalarNode) and node.value else None
-        if nodes is None:
-            nodes = self.sequence(node, f"{context}: {key}")
-        results = (self.get(context, key, item, conv, *args) for item in nodes)
-        return tuple(value for value in results if value is not None)
+__all__ = [
+    "PlanError",
+    "PlanProblem",
+    "find_plan_files",
+    "load_plan",
+    "load_plans",
+    "validate_plan_files",
+]
 
 
 def _read_header(reader: Reader, node: Node) -> dict[str, Any] | None:
@@ -124,8 +49,11 @@ def _read_header(reader: Reader, node: Node) -> dict[str, Any] | None:
 
 def _read_groups(reader: Reader, node: Node) -> dict[str, str]:
     if not isinstance(node, MappingNode):
-        reader.add(node, f"groups: expected lines of group_id: label (e.g. so_ban_nganh: Các sở, "
-                         f"ban, ngành), found {S.shown(node)}")
+        reader.add(
+            node,
+            f"groups: expected lines of group_id: label (e.g. so_ban_nganh: Các sở, "
+            f"ban, ngành), found {S.shown(node)}",
+        )
         return {}
     found = reader.fields(node, tuple(_mapping_keys(node)), "groups")
     groups: dict[str, str] = {}
@@ -151,16 +79,22 @@ def _read_agencies(reader: Reader, node: Node, groups: dict[str, str]) -> list[A
             continue
         line = S.line_of(item)
         if agency.id in first_line:
-            reader.add(item, f'agency "{agency.id}" is defined twice (first on line '
-                             f"{first_line[agency.id]}); agency ids must be unique")
+            reader.add(
+                item,
+                f'agency "{agency.id}" is defined twice (first on line '
+                f"{first_line[agency.id]}); agency ids must be unique",
+            )
             continue
         first_line[agency.id] = line
         for name in dict.fromkeys(fold(n) for n in (agency.id, agency.name, *agency.aliases)):
             other = names.setdefault(name, (agency.id, line))
             if other[0] != agency.id:
-                reader.add(item, f'agency "{agency.id}": the name "{name}" also names '
-                                 f'"{other[0]}" (line {other[1]}); each name must point to one '
-                                 "agency, make the alias more specific")
+                reader.add(
+                    item,
+                    f'agency "{agency.id}": the name "{name}" also names '
+                    f'"{other[0]}" (line {other[1]}); each name must point to one '
+                    "agency, make the alias more specific",
+                )
         agencies.append(agency)
     if isinstance(node, SequenceNode) and not node.value:
         reader.add(node, "agencies: the list is empty; list the agencies the plan binds")
@@ -173,8 +107,11 @@ def _read_agency(reader: Reader, node: Node, groups: dict[str, str]) -> Agency |
     if found is None:
         return None
     ident = found.get("id")
-    agency_id = reader.get(context, "id", ident[1], S.identifier, S.AGENCY_ID, "agency id") \
-        if ident else None
+    agency_id = (
+        reader.get(context, "id", ident[1], S.identifier, S.AGENCY_ID, "agency id")
+        if ident
+        else None
+    )
     reader.require(node, found, ("id", "name", "kind"), context, S.AGENCY_EXAMPLES)
     values: dict[str, Any] = {}
     for key, (_, value) in found.items():
@@ -198,8 +135,9 @@ def _read_agency(reader: Reader, node: Node, groups: dict[str, str]) -> Agency |
     return Agency(id=agency_id, **values)
 
 
-def _read_rules(reader: Reader, node: Node, plan: dict[str, Any], groups: dict[str, str],
-                agencies: list[Agency]) -> list[Rule]:
+def _read_rules(
+    reader: Reader, node: Node, plan: dict[str, Any], groups: dict[str, str], agencies: list[Agency]
+) -> list[Rule]:
     rule_reader = RuleReader(reader, plan, groups, agencies)
     rules: list[Rule] = []
     first_line: dict[str, int] = {}
@@ -208,52 +146,17 @@ def _read_rules(reader: Reader, node: Node, plan: dict[str, Any], groups: dict[s
         if rule is None:
             continue
         if rule.id in first_line:
-            reader.add(item, f'rule "{rule.id}" is defined twice (first on line '
-                             f"{first_line[rule.id]}); rule ids must be unique")
+            reader.add(
+                item,
+                f'rule "{rule.id}" is defined twice (first on line '
+                f"{first_line[rule.id]}); rule ids must be unique",
+            )
             continue
         first_line[rule.id] = rule.line
         rules.append(rule)
     if isinstance(node, SequenceNode) and not node.value:
         reader.add(node, "rules: the list is empty; add the plan's quotas and tasks")
     return rules
-
-
-def _parse(reader: Reader, data: bytes) -> Node | None:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        reader.add(line, f"the file is not UTF-8 (byte 0x{data[exc.start]:02x}); "
-                         "save it as UTF-8 from your editor")
-        return None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        reader.add(*_syntax_error(exc))
-        return None
-    except RecursionError:
-        reader.add(1, "the YAML nests too deeply to read; a plan needs only a few levels")
-        return None
-    except yaml.YAMLError as exc:
-        reader.add(1, f"cannot read the YAML: {exc}")
-        return None
-    if node is None:
-        reader.add(1, "the file is empty; a plan has plan:, groups:, agencies: and rules: "
-                      "(see docs/plans.md)")
-    return node
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
-    """The line to look at: where an unclosed bracket opened, else where parsing gave up."""
-    problem, context = exc.problem_mark, exc.context_mark
-    what = exc.problem or "unreadable YAML"
-    line = problem.line + 1 if problem else 1
-    if context and exc.context and "flow" in exc.context:
-        what = f"{exc.context} opened here, {what} (noticed on line {line})"
-        line = context.line + 1
-    elif exc.context:
-        what = f"{exc.context}, {what}"
-    return line, f"YAML syntax error: {what}; check indentation, colons, brackets and quotes"
 
 
 def _read(path: Path) -> tuple[Plan | None, list[PlanProblem]]:
@@ -263,7 +166,7 @@ def _read(path: Path) -> tuple[Plan | None, list[PlanProblem]]:
     except OSError as exc:
         reader.add(1, f"cannot read the file ({exc.strerror or exc}); check the path")
         return None, reader.problems
-    root = _parse(reader, data)
+    root = parse(reader, data)
     if root is None:
         return None, reader.problems
     top = reader.fields(root, S.TOP_KEYS, "file")
@@ -273,15 +176,25 @@ def _read(path: Path) -> tuple[Plan | None, list[PlanProblem]]:
     header = _read_header(reader, top["plan"][1]) if "plan" in top else None
     groups = _read_groups(reader, top["groups"][1]) if "groups" in top else {}
     agencies = _read_agencies(reader, top["agencies"][1], groups) if "agencies" in top else []
-    rules = _read_rules(reader, top["rules"][1], header or {}, groups, agencies) \
-        if "rules" in top else []
+    rules = (
+        _read_rules(reader, top["rules"][1], header or {}, groups, agencies)
+        if "rules" in top
+        else []
+    )
     if reader.problems or header is None:
         return None, reader.problems
     plan = Plan(
-        id=header["id"], title=nfc(header["title"]), document=nfc(header["document"]),
-        province=nfc(header["province"]), starts=header["starts"], ends=header["ends"],
-        agencies=tuple(agencies), rules=tuple(rules), path=str(path),
-        sha256=hashlib.sha256(data).hexdigest(), group_names=groups,
+        id=header["id"],
+        title=nfc(header["title"]),
+        document=nfc(header["document"]),
+        province=nfc(header["province"]),
+        starts=header["starts"],
+        ends=header["ends"],
+        agencies=tuple(agencies),
+        rules=tuple(rules),
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        group_names=groups,
     )
     return plan, []
 
@@ -324,7 +237,15 @@ def load_plans(paths_or_dir: str | Path | Iterable[str | Path]) -> list[Plan]:
     seen: dict[str, str] = {}
     for plan in plans:
         if plan.id in seen:
-            raise PlanError([PlanProblem(plan.path, 1, f'plan id "{plan.id}" is also used by '
-                                                       f"{seen[plan.id]}; plan ids must be unique")])
+            raise PlanError(
+                [
+                    PlanProblem(
+                        plan.path,
+                        1,
+                        f'plan id "{plan.id}" is also used by '
+                        f"{seen[plan.id]}; plan ids must be unique",
+                    )
+                ]
+            )
         seen[plan.id] = plan.path
     return plans

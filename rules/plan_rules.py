@@ -15,7 +15,7 @@ from rules.model import ITEM_KINDS, PERIOD_UNITS, Agency, Match, Rule, Scope, Ta
 from rules.plan_schema import Invalid
 
 if TYPE_CHECKING:
-    from rules.loader import Reader
+    from rules.plan_reader import Reader
 
 _INTS = {"window_days": 1, "tolerance_days": 0, "max_age_days": 1}
 _DATES = ("due", "starts", "ends")
@@ -25,8 +25,9 @@ _TEXTS = ("title", "cite", "unit")
 class RuleReader:
     """Turns rule nodes into :class:`Rule`, reporting problems through the file's reader."""
 
-    def __init__(self, reader: Reader, plan: dict[str, Any], groups: dict[str, str],
-                 agencies: list[Agency]) -> None:
+    def __init__(
+        self, reader: Reader, plan: dict[str, Any], groups: dict[str, str], agencies: list[Agency]
+    ) -> None:
         self.reader = reader
         self.plan = plan
         self.groups = groups
@@ -43,8 +44,11 @@ class RuleReader:
         required = ("id", "kind", "title", "cite", "scope", *_required(kind))
         self.reader.require(node, found, required, context)
         if kind == "duration" and not {"min_minutes", "max_minutes"} & found.keys():
-            self.reader.add(node, f"{context}: a duration rule needs min_minutes and/or "
-                                  "max_minutes; add e.g. min_minutes: 12 and max_minutes: 15")
+            self.reader.add(
+                node,
+                f"{context}: a duration rule needs min_minutes and/or "
+                "max_minutes; add e.g. min_minutes: 12 and max_minutes: 15",
+            )
         if kind:
             self._drop_foreign(found, kind, context)
         values = self._values(found, context)
@@ -65,8 +69,11 @@ class RuleReader:
             if key in S.RULE_COMMON_KEYS or key in S.KIND_KEYS[kind]:
                 continue
             owners = [k for k, keys in S.KIND_KEYS.items() if key in keys]
-            self.reader.add(found[key][0], f"{context}: {key} does not apply to a {kind} rule "
-                                           f"(it is for {'/'.join(owners)} rules); remove it")
+            self.reader.add(
+                found[key][0],
+                f"{context}: {key} does not apply to a {kind} rule "
+                f"(it is for {'/'.join(owners)} rules); remove it",
+            )
             del found[key]
 
     def _values(self, found: S.Fields, context: str) -> dict[str, Any]:
@@ -102,16 +109,25 @@ class RuleReader:
         if found is None:
             return None
         values = self.reader.values
-        groups = values(context, "scope.groups", found["groups"][1], S.member, self.groups,
-                        "group") if "groups" in found else ()
-        agencies = values(context, "scope.agencies", found["agencies"][1],
-                          self._agency) if "agencies" in found else ()
+        groups = (
+            values(context, "scope.groups", found["groups"][1], S.member, self.groups, "group")
+            if "groups" in found
+            else ()
+        )
+        agencies = (
+            values(context, "scope.agencies", found["agencies"][1], self._agency)
+            if "agencies" in found
+            else ()
+        )
         scope = Scope(agencies=tuple(dict.fromkeys(agencies)), groups=tuple(dict.fromkeys(groups)))
         if not scope.agencies and not scope.groups:
             if any(_listed(value) is not False for _, value in found.values()):
                 return None  # every entry was wrong, and each is reported already
-            self.reader.add(node, f"{context}: scope names no agency or group; write e.g. "
-                                  "scope: {groups: [so_ban_nganh]} or scope: {agencies: [<id>]}")
+            self.reader.add(
+                node,
+                f"{context}: scope names no agency or group; write e.g. "
+                "scope: {groups: [so_ban_nganh]} or scope: {agencies: [<id>]}",
+            )
             return None
         return scope
 
@@ -122,8 +138,10 @@ class RuleReader:
             return agency_id
         close = difflib.get_close_matches(fold(value), list(self.names), n=1, cutoff=0.6)
         hint = f'did you mean "{self.names[close[0]]}"? ' if close else ""
-        raise Invalid(f"unknown agency {S.shown(node)}; {hint}write the id, name or alias of "
-                      "an agency listed under agencies:")
+        raise Invalid(
+            f"unknown agency {S.shown(node)}; {hint}write the id, name or alias of "
+            "an agency listed under agencies:"
+        )
 
     def _match(self, node: Node, context: str) -> Match | None:
         if _listed(node) is False:
@@ -137,13 +155,15 @@ class RuleReader:
             if key == "topic":
                 fields[key] = self.reader.get(context, "match.topic", value, _topic)
             elif key == "kinds":
-                fields[key] = values(context, "match.kinds", value, S.choice, ITEM_KINDS,
-                                     "item kind")
+                fields[key] = values(
+                    context, "match.kinds", value, S.choice, ITEM_KINDS, "item kind"
+                )
             elif key == "languages":
                 fields[key] = values(context, "match.languages", value, S.language)
             elif key == "channels":
-                fields[key] = values(context, "match.channels", value, S.identifier,
-                                     S.CHANNEL_ID, "channel id")
+                fields[key] = values(
+                    context, "match.channels", value, S.identifier, S.CHANNEL_ID, "channel id"
+                )
             else:
                 fields[key] = self.reader.get(context, "match.section", value, S.text)
         return Match(**fields)
@@ -177,21 +197,32 @@ class RuleReader:
         if starts and ends and starts > ends:
             flag("ends", f"ends {ends} is before starts {starts}; swap them")
         if starts and _before(starts, plan_starts):
-            flag("starts", f"starts {starts} is before the plan starts ({plan_starts}); "
-                           "use a date within the plan")
+            flag(
+                "starts",
+                f"starts {starts} is before the plan starts ({plan_starts}); "
+                "use a date within the plan",
+            )
         if ends and _before(plan_ends, ends):
-            flag("ends", f"ends {ends} is after the plan ends ({plan_ends}); use a date "
-                         "within the plan")
+            flag(
+                "ends",
+                f"ends {ends} is after the plan ends ({plan_ends}); use a date within the plan",
+            )
         due = values.get("due")
         if due and _before(due, plan_starts):
             flag("due", f"due {due} is before the plan starts ({plan_starts})")
         low, high = values.get("min_minutes"), values.get("max_minutes")
         if low and high and low > high:
-            flag("max_minutes", f"min_minutes {low:g} is more than max_minutes {high:g}; "
-                                "write the smaller number as min")
+            flag(
+                "max_minutes",
+                f"min_minutes {low:g} is more than max_minutes {high:g}; "
+                "write the smaller number as min",
+            )
         if self._empty_scope(values.get("scope")):
-            flag("scope", "scope selects no agency: its groups have no members; add the "
-                          "group to some agencies' groups:")
+            flag(
+                "scope",
+                "scope selects no agency: its groups have no members; add the "
+                "group to some agencies' groups:",
+            )
         return len(self.reader.problems) == before
 
     def _empty_scope(self, scope: Scope | None) -> bool:
@@ -205,14 +236,24 @@ class RuleReader:
         unit = values.get("unit")
         target = Target(low, high, unit) if unit else Target(low, high)
         return Rule(
-            id=rule_id, kind=kind, title=values["title"], cite=values["cite"],
-            scope=values["scope"], match=values.get("match") or Match(), target=target,
-            per=values.get("per") or "year", active_periods=tuple(values.get("periods") or ()),
+            id=rule_id,
+            kind=kind,
+            title=values["title"],
+            cite=values["cite"],
+            scope=values["scope"],
+            match=values.get("match") or Match(),
+            target=target,
+            per=values.get("per") or "year",
+            active_periods=tuple(values.get("periods") or ()),
             window_days=values.get("window_days"),
             tolerance_days=values.get("tolerance_days") or 0,
-            min_minutes=values.get("min_minutes"), max_minutes=values.get("max_minutes"),
-            max_age_days=values.get("max_age_days"), due=values.get("due"),
-            starts=values.get("starts"), ends=values.get("ends"), line=line,
+            min_minutes=values.get("min_minutes"),
+            max_minutes=values.get("max_minutes"),
+            max_age_days=values.get("max_age_days"),
+            due=values.get("due"),
+            starts=values.get("starts"),
+            ends=values.get("ends"),
+            line=line,
         )
 
 
@@ -235,8 +276,10 @@ def _topic(node: Node) -> str | None:
     value = S.value_of(node)
     if value is None or value == "cchc":
         return value
-    raise Invalid(f'topic must be cchc (about administrative reform) or null (any topic), '
-                  f"found {S.shown(node)}")
+    raise Invalid(
+        f"topic must be cchc (about administrative reform) or null (any topic), "
+        f"found {S.shown(node)}"
+    )
 
 
 def _before(first: date | None, second: date | None) -> bool:

@@ -63,7 +63,18 @@ AGENCY_KEYS = ("id", "name", "kind", "groups", "aliases", "emails", "overseer", 
 SCOPE_KEYS = ("agencies", "groups")
 MATCH_KEYS = ("topic", "kinds", "languages", "channels", "section")
 TARGET_KEYS = ("min", "max")
-RULE_COMMON_KEYS = ("id", "kind", "title", "cite", "scope", "match", "unit", "starts", "ends", "note")
+RULE_COMMON_KEYS = (
+    "id",
+    "kind",
+    "title",
+    "cite",
+    "scope",
+    "match",
+    "unit",
+    "starts",
+    "ends",
+    "note",
+)
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "count": ("target", "per", "periods"),
     "cadence": ("window_days", "tolerance_days", "per", "periods"),
@@ -228,7 +239,9 @@ def day(node: Node) -> date:
         try:
             return date(int(match[3]), int(match[2]), int(match[1]))
         except ValueError as exc:
-            raise Invalid(f"{shown(node)} is not a real date ({exc}); write e.g. 2024-12-31") from None
+            raise Invalid(
+                f"{shown(node)} is not a real date ({exc}); write e.g. 2024-12-31"
+            ) from None
     raise Invalid(f"expected a date, found {shown(node)}; write YYYY-MM-DD, e.g. 2024-12-31")
 
 

@@ -99,10 +99,16 @@ def test_agency_lookup_by_id_name_without_diacritics_and_alias(tmp_path: Path) -
     assert overseers == ["hg-so-noi-vu"]
 
 
-@pytest.mark.parametrize(("target", "expected"), [
-    ("7", Target(7)), ('"10–15"', Target(10, 15)), ("{min: 1000, max: 1500}", Target(1000, 1500)),
-    ("{min: 3}", Target(3)), ("12..12", Target(12, 12)),
-])
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("7", Target(7)),
+        ('"10–15"', Target(10, 15)),
+        ("{min: 1000, max: 1500}", Target(1000, 1500)),
+        ("{min: 3}", Target(3)),
+        ("12..12", Target(12, 12)),
+    ],
+)
 def test_target_forms(tmp_path: Path, target: str, expected: Target) -> None:
     plan = load_plan(write(tmp_path, VALID.replace("target: 5", f"target: {target}")))
     assert plan.rules[0].target == expected
@@ -131,52 +137,112 @@ BROKEN = [
     ("    target: 5", "    target: 15-10", "target: 15-10", "min 15 is more than max 10"),
     ("target: 10-15", "target: {min: 15, max: 10}", "target: {min", "min 15 is more than max 10"),
     ("    target: 5", "    target: 0", "target: 0", "target must be at least 1"),
-    ("kind: count", "kind: counts", "kind: counts", 'unknown rule kind "counts"; did you mean "count"'),
+    (
+        "kind: count",
+        "kind: counts",
+        "kind: counts",
+        'unknown rule kind "counts"; did you mean "count"',
+    ),
     ("per: quarter", "per: quater", "per: quater", 'did you mean "quarter"'),
-    ("kinds: [tin, bai]", "kinds: [tin, article]", "kinds: [tin, article]", 'unknown item kind "article"'),
+    (
+        "kinds: [tin, bai]",
+        "kinds: [tin, article]",
+        "kinds: [tin, article]",
+        'unknown item kind "article"',
+    ),
     ("kinds: [tin, bai]", "languages: [Mông]", "languages", 'written as code "hmn"'),
     ("kinds: [tin, bai]", "languages: [klingon]", "languages", 'unknown language "klingon"'),
     ("kinds: [tin, bai]", "topic: politics", "topic", "topic must be cchc"),
     ("    window_days: 7", "    tolerance_days: 2", "- id: r-cadence", "missing window_days"),
-    ("    per: quarter\n", "    per: quarter\n    window_days: 3\n", "window_days: 3",
-     "window_days does not apply to a count rule (it is for cadence rules); remove it"),
-    ("periods: [q2, Q3]", "periods: [W5]", "periods: [W5]", 'does not fit per: year; use Q1..Q4, M1..M12'),
+    (
+        "    per: quarter\n",
+        "    per: quarter\n    window_days: 3\n",
+        "window_days: 3",
+        "window_days does not apply to a count rule (it is for cadence rules); remove it",
+    ),
+    (
+        "periods: [q2, Q3]",
+        "periods: [W5]",
+        "periods: [W5]",
+        "does not fit per: year; use Q1..Q4, M1..M12",
+    ),
     ("periods: [q2, Q3]", "periods: [Q5]", "periods: [Q5]", 'unknown period "Q5"'),
-    ("{groups: [so_ban_nganh]}", "{groups: [so_ban_ngnah]}", "so_ban_ngnah",
-     'unknown group "so_ban_ngnah"; did you mean "so_ban_nganh"?'),
+    (
+        "{groups: [so_ban_nganh]}",
+        "{groups: [so_ban_ngnah]}",
+        "so_ban_ngnah",
+        'unknown group "so_ban_ngnah"; did you mean "so_ban_nganh"?',
+    ),
     ("[so noi vu]", "[so noi vuu]", "so noi vuu", 'did you mean "hg-so-noi-vu"?'),
     ("{groups: [so_ban_nganh]}", "{}", "scope: {}", "scope names no agency or group"),
     ("{groups: [so_ban_nganh]}", "{groups: []}", "scope: {groups: []}", "scope names no agency"),
-    ("groups:\n  so_ban_nganh: Các sở, ban, ngành\n  bao_dai: Báo, đài\n", "groups: [a]\n",
-     "groups: [a]", "groups: expected lines of group_id: label"),
-    ("  - id: r-cadence", "  - id: r-count", "- id: r-count\n    kind: cadence",
-     'rule "r-count" is defined twice (first on line 16)'),
-    ("- {id: hg-so-tu-phap", "- {id: hg-so-noi-vu", "Sở Tư pháp", 'agency "hg-so-noi-vu" is defined twice'),
-    ("name: Sở Tư pháp tỉnh Hà Giang", "name: Sở Nội vụ", "Sở Nội vụ, kind", 'also names "hg-so-noi-vu"'),
+    (
+        "groups:\n  so_ban_nganh: Các sở, ban, ngành\n  bao_dai: Báo, đài\n",
+        "groups: [a]\n",
+        "groups: [a]",
+        "groups: expected lines of group_id: label",
+    ),
+    (
+        "  - id: r-cadence",
+        "  - id: r-count",
+        "- id: r-count\n    kind: cadence",
+        'rule "r-count" is defined twice (first on line 16)',
+    ),
+    (
+        "- {id: hg-so-tu-phap",
+        "- {id: hg-so-noi-vu",
+        "Sở Tư pháp",
+        'agency "hg-so-noi-vu" is defined twice',
+    ),
+    (
+        "name: Sở Tư pháp tỉnh Hà Giang",
+        "name: Sở Nội vụ",
+        "Sở Nội vụ, kind",
+        'also names "hg-so-noi-vu"',
+    ),
     ("[sonv@hagiang.gov.vn]", "[sonv]", "[sonv]", '"sonv" is not an email address'),
-    ("kind: so, groups: [so_ban_nganh]}", "kind: sở, groups: [so_ban_nganh]}", "kind: sở",
-     'unknown agency kind "sở"'),
+    (
+        "kind: so, groups: [so_ban_nganh]}",
+        "kind: sở, groups: [so_ban_nganh]}",
+        "kind: sở",
+        'unknown agency kind "sở"',
+    ),
     ("groups: [bao_dai]", "groups: [bao_dia]", "bao_dia", 'unknown group "bao_dia"'),
     ("overseer: true", "overseer: maybe", "overseer: maybe", "expected true or false"),
     ("  ends: 2024-12-31", "  ends: 2024-02-30", "2024-02-30", "is not a valid value"),
     ("  ends: 2024-12-31", "  ends: 2023-12-31", "ends: 2023", "ends 2023-12-31 is before starts"),
     ("  ends: 2024-12-31", "  ends: soon", "ends: soon", "expected a date"),
-    ("    window_days: 7", "    window_days: 7\n    starts: 2023-06-01", "starts: 2023",
-     "before the plan starts (2024-01-01)"),
+    (
+        "    window_days: 7",
+        "    window_days: 7\n    starts: 2023-06-01",
+        "starts: 2023",
+        "before the plan starts (2024-01-01)",
+    ),
     ("    window_days: 7", "    window_days: 7.5", "window_days: 7.5", "expected a whole number"),
     ("  title: Kế hoạch thử", "  title: 2024", "title: 2024", 'expected text, found "2024"'),
     ("  title: Kế hoạch thử", "  title: [unclosed", "title: [unclosed", "YAML syntax error"),
-    ("  province: Hà Giang\n", "  province: Hà Giang\n  province: Hà Tĩnh\n", "Hà Tĩnh",
-     "key province is given twice (first on line 5)"),
+    (
+        "  province: Hà Giang\n",
+        "  province: Hà Giang\n  province: Hà Tĩnh\n",
+        "Hà Tĩnh",
+        "key province is given twice (first on line 5)",
+    ),
     ("  province: Hà Giang\n", "", "id: thu-2024", "plan: missing province; add e.g. province:"),
-    ("groups:\n  so_ban_nganh", "groups:\n  So Ban", "So Ban", "has characters that are not allowed"),
+    (
+        "groups:\n  so_ban_nganh",
+        "groups:\n  So Ban",
+        "So Ban",
+        "has characters that are not allowed",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "needle", "fragment"), BROKEN,
-                         ids=[case[3][:40] for case in BROKEN])
-def test_broken_file_names_line_and_fix(tmp_path: Path, old: str, new: str, needle: str,
-                                        fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "fragment"), BROKEN, ids=[case[3][:40] for case in BROKEN]
+)
+def test_broken_file_names_line_and_fix(
+    tmp_path: Path, old: str, new: str, needle: str, fragment: str
+) -> None:
     assert old in VALID
     text = VALID.replace(old, new, 1)
     path = write(tmp_path, text)
@@ -195,22 +261,29 @@ def test_broken_file_names_line_and_fix(tmp_path: Path, old: str, new: str, need
 
 
 def test_scope_on_a_group_without_members(tmp_path: Path) -> None:
-    text = (VALID.replace("bao_dai: Báo, đài", "bao_dai: Báo, đài\n  trong: Nhóm trống")
-            .replace("{groups: [so_ban_nganh]}", "{groups: [trong]}"))
+    text = VALID.replace("bao_dai: Báo, đài", "bao_dai: Báo, đài\n  trong: Nhóm trống").replace(
+        "{groups: [so_ban_nganh]}", "{groups: [trong]}"
+    )
     [problem] = validate_plan_files([write(tmp_path, text)])
     assert problem.line == line_with(text, "{groups: [trong]}")
     assert "scope selects no agency" in problem.message
 
 
 def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
-    text = (VALID.replace("    target: 5", "    tagret: 5")
-            .replace("kinds: [tin, bai]", "kinds: [tin, clip]")
-            .replace("window_days: 7", "window_days: -1")
-            .replace("[sonv@hagiang.gov.vn]", "[sonv]"))
+    text = (
+        VALID.replace("    target: 5", "    tagret: 5")
+        .replace("kinds: [tin, bai]", "kinds: [tin, clip]")
+        .replace("window_days: 7", "window_days: -1")
+        .replace("[sonv@hagiang.gov.vn]", "[sonv]")
+    )
     problems = validate_plan_files([write(tmp_path, text)])
     lines = sorted(p.line for p in problems)
-    assert {line_with(text, "tagret"), line_with(text, "clip"), line_with(text, "window_days"),
-            line_with(text, "[sonv]")} <= set(lines)
+    assert {
+        line_with(text, "tagret"),
+        line_with(text, "clip"),
+        line_with(text, "window_days"),
+        line_with(text, "[sonv]"),
+    } <= set(lines)
     assert any("missing target" in p.message for p in problems)
 
 
@@ -221,18 +294,25 @@ def test_several_files_in_order(tmp_path: Path) -> None:
     assert [p.path for p in problems] == [str(bad)]
 
 
-@pytest.mark.parametrize(("content", "line", "fragment"), [
-    (b"", 1, "the file is empty"),
-    (b"- just\n- a list\n", 1, "file: expected a mapping"),
-    ("plan:\n  id: x\n  title: caf\xe9\n".encode("latin-1"), 3, "not UTF-8 (byte 0xe9)"),
-    (b"plan: {id: a\nrules: [\n", 1, "YAML syntax error: while parsing a flow mapping opened here"),
-    (b"plan:\n  id: a\n title: b\n", 3, "YAML syntax error"),
-    (b"plan:\n  id: a\n---\nplan: b\n", 3, "YAML syntax error"),
-    (b"plan: {title: !!python/name:os.system ''}\n", 1, "is not a valid value"),
-    (b"plan: {}\nagencies: []\nrules: []\n", 2, "agencies: the list is empty"),
-    (b"plan: x\nagencies: 5\nrules: {}\n", 1, "plan: expected a mapping"),
-    (b"plan: x\nagencies: 5\nrules: {}\n", 2, "agencies: expected a list"),
-])
+@pytest.mark.parametrize(
+    ("content", "line", "fragment"),
+    [
+        (b"", 1, "the file is empty"),
+        (b"- just\n- a list\n", 1, "file: expected a mapping"),
+        ("plan:\n  id: x\n  title: caf\xe9\n".encode("latin-1"), 3, "not UTF-8 (byte 0xe9)"),
+        (
+            b"plan: {id: a\nrules: [\n",
+            1,
+            "YAML syntax error: while parsing a flow mapping opened here",
+        ),
+        (b"plan:\n  id: a\n title: b\n", 3, "YAML syntax error"),
+        (b"plan:\n  id: a\n---\nplan: b\n", 3, "YAML syntax error"),
+        (b"plan: {title: !!python/name:os.system ''}\n", 1, "is not a valid value"),
+        (b"plan: {}\nagencies: []\nrules: []\n", 2, "agencies: the list is empty"),
+        (b"plan: x\nagencies: 5\nrules: {}\n", 1, "plan: expected a mapping"),
+        (b"plan: x\nagencies: 5\nrules: {}\n", 2, "agencies: expected a list"),
+    ],
+)
 def test_unreadable_content(tmp_path: Path, content: bytes, line: int, fragment: str) -> None:
     path = write(tmp_path, content)
     problems = validate_plan_files([path])
@@ -242,8 +322,10 @@ def test_unreadable_content(tmp_path: Path, content: bytes, line: int, fragment:
 def test_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "khong-co.yaml"
     [problem] = validate_plan_files([missing])
-    assert str(problem) == f"{missing}:1: cannot read the file (No such file or directory); " \
-                           "check the path"
+    assert (
+        str(problem) == f"{missing}:1: cannot read the file (No such file or directory); "
+        "check the path"
+    )
     with pytest.raises(PlanError):
         load_plan(missing)
 
@@ -284,7 +366,7 @@ def mutated_plans(draw: st.DrawFn) -> bytes:
         elif operation == "char":
             line = lines[at]
             pos = draw(st.integers(0, max(len(line) - 1, 0)))
-            lines[at] = line[:pos] + draw(NOISE) + line[pos + 1:]
+            lines[at] = line[:pos] + draw(NOISE) + line[pos + 1 :]
         elif operation == "indent":
             lines[at] = " " * draw(st.integers(0, 5)) + lines[at].lstrip(" ")
         else:
@@ -327,8 +409,13 @@ def test_mutated_plans_never_raise(scratch: Path, content: bytes) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(content=st.one_of(st.binary(max_size=200),
-                         st.text(st.one_of(NOISE, st.characters()), max_size=200).map(
-                             lambda t: t.encode("utf-8", "surrogatepass"))))
+@given(
+    content=st.one_of(
+        st.binary(max_size=200),
+        st.text(st.one_of(NOISE, st.characters()), max_size=200).map(
+            lambda t: t.encode("utf-8", "surrogatepass")
+        ),
+    )
+)
 def test_random_bytes_never_raise(scratch: Path, content: bytes) -> None:
     check_answer(scratch, content)

@@ -53,7 +53,8 @@ def test_plans_are_well_formed(plans: dict[str, Plan]) -> None:
         prefix = plan.agencies[0].id.split("-")[0]
         for r in plan.rules:
             assert r.cite.startswith(CITES[plan_id] + ", mục ") or r.cite.startswith(
-                CITES[plan_id] + ", Phụ lục, mục "), r.cite
+                CITES[plan_id] + ", Phụ lục, mục "
+            ), r.cite
             assert r.id.startswith(prefix + "-"), r.id
             assert plan.scope_agencies(r.scope), r.id
             if r.kind in ("manual", "deadline"):
@@ -69,14 +70,28 @@ def test_plans_run_through_the_engine(plans: dict[str, Plan]) -> None:
 # ---- Hà Giang 2024 ----
 
 HG_FIXED = {
-    "hg-so-noi-vu": "so", "hg-so-tu-phap": "so", "hg-so-tai-chinh": "so",
-    "hg-so-ke-hoach-dau-tu": "so", "hg-so-tttt": "so", "hg-van-phong-ubnd": "so",
-    "hg-bao-ha-giang": "newspaper", "hg-dai-ptth": "broadcaster", "hg-cong-ttdt": "portal",
+    "hg-so-noi-vu": "so",
+    "hg-so-tu-phap": "so",
+    "hg-so-tai-chinh": "so",
+    "hg-so-ke-hoach-dau-tu": "so",
+    "hg-so-tttt": "so",
+    "hg-van-phong-ubnd": "so",
+    "hg-bao-ha-giang": "newspaper",
+    "hg-dai-ptth": "broadcaster",
+    "hg-cong-ttdt": "portal",
 }
 HG_DISTRICTS = {
-    "hg-huyen-bac-me", "hg-huyen-bac-quang", "hg-huyen-dong-van", "hg-huyen-hoang-su-phi",
-    "hg-huyen-meo-vac", "hg-huyen-quan-ba", "hg-huyen-quang-binh", "hg-huyen-vi-xuyen",
-    "hg-huyen-xin-man", "hg-huyen-yen-minh", "hg-tp-ha-giang",
+    "hg-huyen-bac-me",
+    "hg-huyen-bac-quang",
+    "hg-huyen-dong-van",
+    "hg-huyen-hoang-su-phi",
+    "hg-huyen-meo-vac",
+    "hg-huyen-quan-ba",
+    "hg-huyen-quang-binh",
+    "hg-huyen-vi-xuyen",
+    "hg-huyen-xin-man",
+    "hg-huyen-yen-minh",
+    "hg-tp-ha-giang",
 }
 
 
@@ -87,8 +102,14 @@ def test_ha_giang_roster(plans: dict[str, Plan]) -> None:
     assert members(plan, "ubnd_huyen") == HG_DISTRICTS
     assert members(plan, "bao_dai") == {"hg-bao-ha-giang", "hg-dai-ptth"}
     departments = members(plan, "so_ban_nganh")
-    assert {"hg-so-noi-vu", "hg-van-phong-ubnd", "hg-so-y-te", "hg-so-giao-duc-dao-tao",
-            "hg-thanh-tra-tinh", "hg-ban-dan-toc"} <= departments and len(departments) >= 18
+    assert {
+        "hg-so-noi-vu",
+        "hg-van-phong-ubnd",
+        "hg-so-y-te",
+        "hg-so-giao-duc-dao-tao",
+        "hg-thanh-tra-tinh",
+        "hg-ban-dan-toc",
+    } <= departments and len(departments) >= 18
     assert [a.id for a in plan.agencies if a.overseer] == ["hg-so-noi-vu"]
     assert plan.agency("hg-so-noi-vu").emails == ("sonv@hagiang.gov.vn",)
     assert plan.agency("Huyen Hoang Su Phi").id == "hg-huyen-hoang-su-phi"
@@ -117,7 +138,9 @@ def test_ha_giang_appendix_items(plans: dict[str, Plan]) -> None:
     assert set(item8.match.languages) == {"tay", "hmn", "dao", "pa_then"}
     item9 = rule(plan, "hg-09-trao-doi-ban-doc")
     assert (item9.kind, item9.target.min, item9.per) == ("count", 13, "year")
-    assert item9.active_periods == ("Q2", "Q3", "Q4") and item9.scope.agencies == ("hg-bao-ha-giang",)
+    assert item9.active_periods == ("Q2", "Q3", "Q4") and item9.scope.agencies == (
+        "hg-bao-ha-giang",
+    )
     assert fold(item9.match.section) in fold("Trao đổi ý kiến bạn đọc về CCHC")
     assert fold(item9.match.section) not in fold("Bạn đọc viết")
     item10 = rule(plan, "hg-10-video-phong-su")
@@ -130,10 +153,15 @@ def test_ha_giang_appendix_items(plans: dict[str, Plan]) -> None:
 
 # ---- Thừa Thiên Huế 2019 ----
 
+
 def test_hue_broadcast_and_newspaper(plans: dict[str, Plan]) -> None:
     plan = plans["thua-thien-hue-2019"]
     weekly = rule(plan, "hue-121-chuyen-muc-tuan")
-    assert (weekly.kind, weekly.window_days, weekly.scope.agencies) == ("cadence", 7, ("hue-dai-trt",))
+    assert (weekly.kind, weekly.window_days, weekly.scope.agencies) == (
+        "cadence",
+        7,
+        ("hue-dai-trt",),
+    )
     length = rule(plan, "hue-121-thoi-luong")
     assert (length.kind, length.min_minutes, length.max_minutes) == ("duration", 12, 15)
     assert (length.per, length.target.min) == ("week", 1)
@@ -150,8 +178,12 @@ def test_hue_dialogue_portal_and_report(plans: dict[str, Plan]) -> None:
     dialogue = rule(plan, "hue-14-doi-thoai-truc-tuyen")
     assert (dialogue.kind, dialogue.window_days) == ("cadence", 92)  # "Định kỳ 3 tháng/lần"
     portal = rule(plan, "hue-13-cong-ttdt")
-    assert set(portal.scope.agencies) == {"hue-cong-ttdt", "hue-so-tttt", "hue-so-noi-vu",
-                                          "hue-so-tu-phap"}
+    assert set(portal.scope.agencies) == {
+        "hue-cong-ttdt",
+        "hue-so-tttt",
+        "hue-so-noi-vu",
+        "hue-so-tu-phap",
+    }
     report = rule(plan, "hue-iv-bao-cao-15-11")
     assert report.kind == "deadline" and report.due == date(2019, 11, 14)  # "trước ngày 15/11"
     assert "15/11/2019" in report.title
@@ -160,22 +192,30 @@ def test_hue_dialogue_portal_and_report(plans: dict[str, Plan]) -> None:
 
 # ---- Ninh Thuận 2024 ----
 
+
 def test_ninh_thuan_deadlines_and_columns(plans: dict[str, Plan]) -> None:
     plan = plans["ninh-thuan-2024"]
     assert rule(plan, "nt-iv1a-ke-hoach-quy-1").due == date(2024, 3, 31)
     reports = {r.id: r.due for r in plan.rules if r.id.startswith("nt-iv1b-")}
-    assert sorted(reports.values()) == [date(2024, 3, 31), date(2024, 6, 30),
-                                        date(2024, 9, 30), date(2024, 12, 31)]
+    assert sorted(reports.values()) == [
+        date(2024, 3, 31),
+        date(2024, 6, 30),
+        date(2024, 9, 30),
+        date(2024, 12, 31),
+    ]
     assert all(rule(plan, r).scope.groups == ("so_ban_nganh", "ubnd_huyen") for r in reports)
     columns = rule(plan, "nt-iv2-chuyen-muc-bao-dai")
-    assert columns.kind == "coverage" and members(plan, "bao_dai") == {"nt-bao-ninh-thuan",
-                                                                       "nt-dai-ptth"}
+    assert columns.kind == "coverage" and members(plan, "bao_dai") == {
+        "nt-bao-ninh-thuan",
+        "nt-dai-ptth",
+    }
     newsletter = rule(plan, "nt-iv3d-ban-tin-dien-tu")
     assert (newsletter.scope.agencies, newsletter.per) == (("nt-so-noi-vu",), "quarter")
     assert len(members(plan, "ubnd_huyen")) == 7
 
 
 # ---- An Nhơn 2023 ----
+
 
 def test_an_nhon_key_activities_table(plans: dict[str, Plan]) -> None:
     plan = plans["an-nhon-2023"]
@@ -191,6 +231,7 @@ def test_an_nhon_key_activities_table(plans: dict[str, Plan]) -> None:
 
 # ---- Hà Tĩnh Sở LĐTBXH 2024 ----
 
+
 def test_ha_tinh_coverage_and_quarterly_report(plans: dict[str, Plan]) -> None:
     plan = plans["ha-tinh-sldtbxh-2024"]
     coverage = rule(plan, "ht-i3-chuyen-muc-cchc")
@@ -204,11 +245,24 @@ def test_ha_tinh_coverage_and_quarterly_report(plans: dict[str, Plan]) -> None:
 # ---- the numbers come from the documents ----
 
 SEED_PHRASES = {
-    "ha-giang-2024": ["tối thiểu 5 bài/1 quý", "1 chuyên mục/1 quý", "từ 10 - 15 lớp",
-                      "1.000 đến 1.500 lượt người", "12 bài/1 năm", "13 chuyên mục/năm",
-                      "Quý II, III, IV/2024", "Tày, Mông, Dao, Pà Thẻn"],
-    "thua-thien-hue-2019": ["một tuần một lần", "từ 12 đến 15 phút", "01 tuần một kỳ",
-                            "Định kỳ 3 tháng/lần", "trước ngày 15/11/2019", "09 đài"],
+    "ha-giang-2024": [
+        "tối thiểu 5 bài/1 quý",
+        "1 chuyên mục/1 quý",
+        "từ 10 - 15 lớp",
+        "1.000 đến 1.500 lượt người",
+        "12 bài/1 năm",
+        "13 chuyên mục/năm",
+        "Quý II, III, IV/2024",
+        "Tày, Mông, Dao, Pà Thẻn",
+    ],
+    "thua-thien-hue-2019": [
+        "một tuần một lần",
+        "từ 12 đến 15 phút",
+        "01 tuần một kỳ",
+        "Định kỳ 3 tháng/lần",
+        "trước ngày 15/11/2019",
+        "09 đài",
+    ],
     "ninh-thuan-2024": ["trong Quý I/2024", "Quý I, 06 tháng, 09 tháng, năm", "Bản tin điện tử"],
     "an-nhon-2023": ["Hoàn thành chậm nhất trước 15/12/2023"],
     "ha-tinh-sldtbxh-2024": ["100% Trang thông tin điện tử", "định kỳ hằng quý"],
