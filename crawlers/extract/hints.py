@@ -18,7 +18,7 @@ LANGUAGE_CODES = {
     "hmong": "hmn", "dao": "ium", "pa then": "pha", "thai": "tmp", "giay": "pcc", "lo lo": "llo",
     "english": "en", "anh": "en",
 }  # fmt: skip
-_LANGUAGE_TEXT = re.compile(r"(?:ngon ngu|tieng)\s*:?\s*(h'mong|pa then|lo lo|[a-z]+)")
+_LANGUAGE_TEXT = re.compile(r"(?:ngon ngu|tieng)\s*:?\s*(?:tieng\s+)?(h'mong|pa then|lo lo|[a-z]+)")
 _MINUTES = re.compile(
     r"thoi (?:luong|gian)\s*:?\s*(?:(?P<h>\d+)\s*(?:gio|h)\s*)?(?:(?P<m>\d+)\s*phut)?\s*(?:(?P<s>\d+)\s*giay)?"
 )
@@ -37,9 +37,10 @@ def language_hint(selector: Selector, main: dict[str, Any], override: str | None
         code = _code(select_first(selector, override))
         if code:
             return code
-    spoken = _LANGUAGE_TEXT.search(fold(page_text[:3000]))
-    if spoken and spoken.group(1) in LANGUAGE_CODES and LANGUAGE_CODES[spoken.group(1)] != "vi":
-        return LANGUAGE_CODES[spoken.group(1)]
+    snippets = _near(page_text, ("ngôn ngữ", "tiếng", "ngon ngu", "tieng"))
+    for spoken in _LANGUAGE_TEXT.finditer(snippets):
+        if LANGUAGE_CODES.get(spoken.group(1), "vi") != "vi":
+            return LANGUAGE_CODES[spoken.group(1)]
     declared = [
         str(main.get("inLanguage") or ""),
         selector.xpath("/html/@lang | /html/@xml:lang").get(),
@@ -74,7 +75,7 @@ def duration_seconds(selector: Selector, main: dict[str, Any], override: str | N
                            'meta[property="og:video:duration"]::attr(content)').get()  # fmt: skip
     if seconds and seconds.strip().isdigit():
         return int(seconds)
-    return _text_duration(fold(page_text[:6000]))
+    return _text_duration(_near(page_text, ("thời lượng", "thời gian", "thoi luong", "thoi gian")))
 
 
 def kind_hint(main: dict[str, Any], source_kind: str, url: str, section: str) -> str:
@@ -90,6 +91,18 @@ def kind_hint(main: dict[str, Any], source_kind: str, url: str, section: str) ->
         if word in haystack:
             return kind
     return ""
+
+
+def _near(page_text: str, words: tuple[str, ...], width: int = 60) -> str:
+    """Folded snippets after each keyword: folding a whole page costs more than extracting it."""
+    lowered = page_text[:8000].lower()
+    snippets = []
+    for word in words:
+        start = lowered.find(word)
+        while start != -1 and len(snippets) < 8:
+            snippets.append(fold(page_text[start : start + len(word) + width]))
+            start = lowered.find(word, start + 1)
+    return " | ".join(snippets)
 
 
 def _code(value: str | None) -> str:
