@@ -15,7 +15,8 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kafka import KafkaConsumer, KafkaProducer
@@ -100,17 +101,14 @@ def bare_sqlite(events: list[Envelope], path: Path) -> None:
 
 
 def bench_kafka(events: list[Envelope], folder: Path) -> dict[str, float]:
-    port = free_port()
-    broker = start_tansu(port)
-    try:
+    """Each loop gets a fresh in-memory broker, so neither pays for the other's data."""
+    with running_broker() as port:
         url = f"kafka://127.0.0.1:{port}?{KAFKA_OPTIONS}"
         with open_stream(url, outbox_path=folder / "outbox.db") as stream:
             publish_s = timed(lambda: publish_all(stream, events))
             consume_s = consume_all(stream, len(events))
+    with running_broker() as port:
         bare_publish_s, bare_consume_s = bare_kafka(events, f"127.0.0.1:{port}")
-    finally:
-        broker.kill()
-        broker.wait()
     n = len(events)
     return {
         "stream_kafka_publish_per_s": n / publish_s,
@@ -119,6 +117,17 @@ def bench_kafka(events: list[Envelope], folder: Path) -> dict[str, float]:
         "stream_kafka_bare_consume_per_s": n / bare_consume_s,
         "stream_kafka_ratio_to_bare": (bare_publish_s + bare_consume_s) / (publish_s + consume_s),
     }
+
+
+@contextmanager
+def running_broker() -> Iterator[int]:
+    port = free_port()
+    broker = start_tansu(port)
+    try:
+        yield port
+    finally:
+        broker.kill()
+        broker.wait()
 
 
 def bare_kafka(events: list[Envelope], server: str) -> tuple[float, float]:

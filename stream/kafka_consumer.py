@@ -72,7 +72,13 @@ class KafkaGroupConsumer(Consumer):
                 self._first.setdefault(tp, messages[0].offset)
                 self._next[tp] = messages[-1].offset + 1
                 records.extend(
-                    Record(tp.topic, tp.partition, m.offset, (m.key or b"").decode(), m.value)
+                    Record(
+                        tp.topic,
+                        tp.partition,
+                        m.offset,
+                        (m.key or b"").decode(errors="replace"),
+                        m.value,
+                    )
                     for m in messages
                 )
         return records
