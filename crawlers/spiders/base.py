@@ -122,29 +122,25 @@ class SourceSpiderBase(Spider):
 
     # -- articles -------------------------------------------------------------------------------
 
-    async def parse_article(self, response: Response) -> Any:
+    async def parse_article(self, response: Response) -> list[Any]:
+        """A coroutine returning a list, not an async generator: Scrapy runs CONCURRENT_ITEMS
+        tasks per async generator, which costs more than the page itself."""
         source: Source = response.meta["source"]
         if response.status == 304:
             self.remember(response, is_article=True)
-            yield self.health(response, "ok", "không đổi (304)")
-            return
+            return [self.health(response, "ok", "không đổi (304)")]
         reason = self.binary_reason(response)
         if reason:
-            yield self.health(response, "binary", reason)
-            return
+            return [self.health(response, "binary", reason)]
         html, _ = decode_body(response.body, _header(response, b"Content-Type"))
         page = PageContext(url=response.url, source_kind=source.kind, section=source.section,
                            language=source.language, overrides=source.article)  # fmt: skip
         fields = await self.context.pool.extract(html, page)
         if not fields["text"] and not (fields["title"] and fields["duration_seconds"]):
-            yield self.health(
-                response, "parse_error", "không tìm thấy nội dung chính của bài trên trang"
-            )
-            return
+            return [self.health(response, "parse_error", "không tìm thấy nội dung chính của bài trên trang")]
         item = self.article_item(response, source, html, fields)
-        if item is not None:
-            yield item
-        yield self.health(response, "ok", "" if item else "nội dung không đổi")
+        health = self.health(response, "ok", "" if item else "nội dung không đổi")
+        return [item, health] if item is not None else [health]
 
     def article_item(self, response: Response, source: Source, html: str,
                      fields: dict[str, Any]) -> ArticleItem | None:  # fmt: skip
