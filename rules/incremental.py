@@ -36,6 +36,8 @@ class IncrementalEvaluator:
                  unknown_share: float = DEFAULT_UNKNOWN_SHARE) -> None:
         self.as_of = as_of
         self.indexes, self._rule_overrides = build_indexes(data.items, data.overrides)
+        for index in self.indexes.values():
+            index.merged = {}
         self._general: dict[int, Override] = {
             o.article_id: o for o in data.overrides if not o.rule_id
         }
@@ -89,6 +91,7 @@ class IncrementalEvaluator:
         index = self.indexes.get(agency_id)
         if index is None:
             index = self.indexes[agency_id] = AgencyIndex({}, [], self._rule_overrides)
+            index.merged = {}
         return index
 
     def _reevaluate(self, agency_id: str, days: set[date]) -> list[Verdict]:

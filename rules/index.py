@@ -87,19 +87,58 @@ class AgencyIndex:
         self._duplicates_cache: dict[tuple[str, Match], list[tuple[Item, Item]]] = {}
         self._clusters: Counter[int] | None = None
         self._singletons: dict[int, Item] | None = None
+        # incremental mode: one day-sorted bucket per Match, kept up to date on add/remove
+        self.merged: dict[Match, tuple[RuleMatcher, Bucket]] | None = None
 
     def select(self, matcher: RuleMatcher, first: int, last: int) -> Selection:
         """Counted items with a Vietnamese day ordinal in [first, last]."""
+        if self.merged is not None:
+            found = self._merged(matcher).span(first, last)
+        else:
+            found = []
+            for bucket in self._matching_buckets(matcher):
+                found += bucket.span(first, last)
+        if not self.special:
+            return Selection(tuple(found))
+        return self._with_special(matcher, first, last, found)
+
+    def active_days(self, matcher: RuleMatcher, first: int, last: int) -> list[int]:
+        """Sorted distinct day ordinals in [first, last] holding a counted item."""
+        buckets = ([self._merged(matcher)] if self.merged is not None
+                   else self._matching_buckets(matcher))
+        days: set[int] = set()
+        for bucket in buckets:
+            keys = bucket.keys
+            lo = bisect_left(keys, bucket.base + first - EPOCH_ORDINAL)
+            hi = bisect_right(keys, bucket.base + last - EPOCH_ORDINAL, lo)
+            days.update(map(add, keys[lo:hi], repeat(EPOCH_ORDINAL - bucket.base)))
+        if self.special:
+            days.update(day for day, _, _ in self._representatives(matcher)
+                        if first <= day <= last)
+        return sorted(days)
+
+    def _matching_buckets(self, matcher: RuleMatcher) -> list[Bucket]:
         buckets = self._matching.get(matcher.rule.match)
         if buckets is None:
             buckets = self._matching[matcher.rule.match] = [
                 b for sig, b in sorted(self.buckets.items()) if matcher(sig)]
-        found: list[Item] = []
-        for bucket in buckets:
-            found += bucket.span(first, last)
-        if not self.special:
-            return Selection(tuple(found))
-        return self._with_special(matcher, first, last, found)
+        return buckets
+
+    def _merged(self, matcher: RuleMatcher) -> Bucket:
+        """All fast-path items the rule's Match accepts, in one day-sorted bucket."""
+        assert self.merged is not None
+        known = self.merged.get(matcher.rule.match)
+        if known is not None:
+            return known[1]
+        items: list[Item] = []
+        days: list[int] = []
+        for bucket in self._matching_buckets(matcher):
+            items += bucket.items
+            days += map(sub, bucket.keys, repeat(bucket.base))
+        order = sorted(range(len(days)), key=days.__getitem__)
+        merged = Bucket(list(map(items.__getitem__, order)), list(map(days.__getitem__, order)))
+        self.merged[matcher.rule.match] = (matcher, merged)
+        return merged
 
     def _with_special(
         self, matcher: RuleMatcher, first: int, last: int, found: list[Item]
@@ -149,7 +188,7 @@ class AgencyIndex:
             if clusters[cluster] == 2:
                 first = self._singleton_map().pop(cluster, None)
                 if first is not None:
-                    self.buckets[signature_of(first)].remove(first)
+                    self._unbucket(first)
                     self.special.append(first)
         if (cluster is not None and clusters[cluster] > 1) or item.article_id in self._special_ids:
             self.special.append(item)
@@ -161,6 +200,9 @@ class AgencyIndex:
             self.buckets[signature] = Bucket([], [])
             self._matching.clear()
         self.buckets[signature].add(item)
+        for matcher, bucket in (self.merged or {}).values():
+            if matcher(signature):
+                bucket.add(item)
 
     def remove(self, item: Item) -> None:
         """Forget an item (its article was updated); clusters left with one member stay special."""
@@ -168,11 +210,18 @@ class AgencyIndex:
         if item in self.special:
             self.special.remove(item)
         else:
-            self.buckets[signature_of(item)].remove(item)
+            self._unbucket(item)
             if item.cluster_id is not None:
                 self._singleton_map().pop(item.cluster_id, None)
         if item.cluster_id is not None:
             self._cluster_counts()[item.cluster_id] -= 1
+
+    def _unbucket(self, item: Item) -> None:
+        signature = signature_of(item)
+        self.buckets[signature].remove(item)
+        for matcher, bucket in (self.merged or {}).values():
+            if matcher(signature):
+                bucket.remove(item)
 
     def _all_items(self) -> Iterable[Item]:
         for bucket in self.buckets.values():

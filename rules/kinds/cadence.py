@@ -6,6 +6,7 @@ started by as_of; a window is missed once as_of is past its end plus the toleran
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from rules.context import Context
 from rules.index import AgencyIndex
 from rules.kinds.base import RuleKind, Tally, day_range, select
 from rules.model import Agency, Rule
-from rules.periods import Period, vn_ordinal
+from rules.periods import Period
 
 
 class CadenceKind(RuleKind):
@@ -25,12 +26,13 @@ class CadenceKind(RuleKind):
               ctx: Context, as_of: date) -> Tally:
         if as_of < period.start:
             return Tally(0, 1, "not_started")
-        selection = select(index, ctx, rule, *day_range(period, as_of))
-        days = sorted({vn_ordinal(item.published_at) for item in selection.items})
+        first, last = day_range(period, as_of)
+        selection = select(index, ctx, rule, first, last)
+        days = index.active_days(ctx.matcher(rule), first, last) if index else []
         satisfied, missed, current_end = 0, [], None
         windows = started_windows(rule, period, as_of)
         for start, end, grace_end in windows:
-            if any(start.toordinal() <= d <= grace_end.toordinal() for d in days):
+            if _holds(days, start, min(grace_end, as_of)):
                 satisfied += 1
             elif as_of > grace_end:
                 missed.append((start, end))
@@ -52,6 +54,11 @@ def started_windows(rule: Rule, period: Period, as_of: date) -> list[tuple[date,
         windows.append((start, end, min(end + tolerance, period.end)))
         start += width
     return windows
+
+
+def _holds(days: list[int], first: date, last: date) -> bool:
+    position = bisect_left(days, first.toordinal())
+    return position < len(days) and days[position] <= last.toordinal()
 
 
 def _status(satisfied: int, started: int, missed: list, closed: bool) -> str:
