@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 from web import labels
 from web.catalog import Catalog
 from web.config import WebConfig
+from web.matrix import MatrixCache
 from web.session import csrf_token
 from web.users import User, UserDirectory
 from web.verdicts import VerdictStore
@@ -29,6 +30,7 @@ def make_templates() -> Environment:
         period_words=labels.quarter_words, http_url=labels.http_url,
     )
     env.globals.update(KIND_NAMES=labels.KIND_NAMES, STATUS_ORDER=labels.STATUS_ORDER,
+
                        ATTESTABLE=labels.ATTESTABLE)
     return env
 
@@ -41,6 +43,7 @@ class WebContext:
     catalog: Catalog
     store: VerdictStore
     templates: Environment
+    matrices: MatrixCache = field(default_factory=MatrixCache)
 
     @property
     def outbox_path(self) -> Path:

@@ -16,6 +16,17 @@ STATUS: dict[str, tuple[str, str, int]] = {
     "exempt": ("Được miễn", "st-exempt", 6),
 }
 _UNLISTED = ("Không rõ trạng thái", "st-unknown", 2)
+SHORT = {"unknown": "Không xác định"}
+
+
+class _CellLabels(dict):
+    """status -> (CSS class, short words) for the matrix; an unexpected status reads as unknown."""
+
+    def __missing__(self, status: str) -> tuple[str, str]:
+        return _UNLISTED[1], "Không rõ"
+
+
+CELL_LABELS = _CellLabels({s: (css, SHORT.get(s, words)) for s, (words, css, _r) in STATUS.items()})
 STATUS_ORDER = tuple(sorted(STATUS, key=lambda s: STATUS[s][2]))
 
 COUNTED_AS = {

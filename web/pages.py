@@ -14,7 +14,6 @@ from web.auth import require_user
 from web.context import web_of
 from web.drilldown import drilldown_page, snapshot_page, snapshot_raw
 from web.labels import STATUS, status_rank
-from web.matrix import build_matrix
 from web.params import choose_as_of, choose_plan, valid_id
 from web.periods import parse_period, period_choices, quarter_of
 from web.signoff import signoff_states
@@ -44,8 +43,9 @@ def matrix_page(request: Request) -> Response:
         if status and status not in STATUS:
             raise HTTPException(400, f"Trạng thái {status[:20]!r} không hợp lệ.")
         cells = web.store.cells(session, info.id, as_of)
-        matrix = build_matrix(info, cells, as_of, group=query.get("group", ""), status=status,
-                              period=(period.start, period.end) if period else None)
+        matrix = web.matrices.get(info, cells, as_of, group=query.get("group", ""),
+                                  status=status,
+                                  period=(period.start, period.end) if period else None)
         signed_period = period_label or quarter_of(as_of)
         signoffs = signoff_states(session, web.store, info.id, signed_period,
                                   [row.agency for row in matrix.rows])

@@ -4,12 +4,11 @@ logged in as each role."""
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-
-import warnings
 
 import pytest
 import yaml
@@ -50,7 +49,7 @@ def settings(tmp_path: Path, database_url: str, users_file: Path) -> SimpleNames
 
 
 @pytest.fixture()
-def app(settings: SimpleNamespace):  # noqa: ANN201 - Starlette
+def app(settings: SimpleNamespace):
     app = create_app(settings)
     with app.state.web.sessions() as session:
         populate(session, ha_giang_plan(), AS_OF)

@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session
 
 from cchc.vntext import VN_TZ
 from monitor.models import (
-    AgencyRow, ArticleRow, EvaluationRow, SnapshotRow, SourceHealthRow, SourceRow,
+    AgencyRow,
+    ArticleRow,
+    EvaluationRow,
+    SnapshotRow,
+    SourceHealthRow,
+    SourceRow,
 )
 from rules.loader import load_plan
 from rules.model import Agency, Plan, Rule, Scope, Target
@@ -47,8 +52,8 @@ def ha_giang_plan() -> Plan:
 def synthetic_plan(agencies: int = 200, rules: int = 20) -> Plan:
     """A plan of the Hà Giang shape, scaled up (communes added, quotas repeated per quarter)."""
     base = ha_giang_plan()
-    roster = [replace(a, id=f"xa-{i:03d}", name=f"UBND xã {_COMMUNES[i % len(_COMMUNES)]} "
-                      f"({i // len(_COMMUNES) + 1})", groups=("ubnd_xa",), overseer=False)
+    roster = [Agency(id=f"xa-{i:03d}", name=f"UBND xã {_COMMUNES[i % len(_COMMUNES)]} "
+                     f"({i // len(_COMMUNES) + 1})", kind="ubnd_xa", groups=("ubnd_xa",))
               for i in range(agencies)]
     quotas = [Rule(id=f"q{i:02d}-tin-bai", kind="count", per="quarter" if i % 3 else "year",
                    title=f"{TOPICS[i % len(TOPICS)]} (tối thiểu {3 + i % 5} bài)",

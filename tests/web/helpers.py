@@ -27,7 +27,7 @@ def drill_path(v: dict[str, Any]) -> str:
 def matrix_rows(html: str) -> list[tuple[str, list[str]]]:
     """(agency id, statuses of its cells) per matrix row, in page order."""
     rows = []
-    for row in re.findall(r'<tr><td class="agency">(.*?)</tr>', html, re.S):
+    for row in re.findall(r'<tr><td class="agency">(.*?)</tr>', html, re.DOTALL):
         agency = re.search(r'/agency/[^/]+/([^?"]+)', row).group(1)
         classes = re.findall(r'<td class="cell (st-[a-z-]+)"', row)
         rows.append((agency, [CLASS_TO_STATUS[c] for c in classes]))

@@ -11,7 +11,7 @@ from tests.web.helpers import drill_path, verdicts
 MANUAL = "/drill/ha-giang-2024/hg-so-noi-vu/hg-05-lop-tap-huan/2024?as_of=2024-08-15"
 
 
-def _rows(app, table):  # noqa: ANN001, ANN202 - test helper
+def _rows(app, table):
     with app.state.web.sessions() as session:
         return session.scalars(select(table).order_by(table.id)).all()
 
@@ -101,7 +101,7 @@ def test_exemption_with_expiry(app, login) -> None:
     assert (row.period, str(row.expires), row.who) == ("2024-Q3", "2024-09-30",
                                                        "Phạm Quản Trị (admin)")
     assert _rows(app, AuditLogRow)[-1].action == "exemption.add"
-    bad = client.post("/exempt", data={**{"csrf_token": csrf_of(client)}, "plan": "ha-giang-2024",
+    bad = client.post("/exempt", data={"csrf_token": csrf_of(client), "plan": "ha-giang-2024",
                                        "rule": v["rule"], "agency": v["agency"], "period": "Q3",
                                        "reason": "x"})
     assert bad.status_code == 400

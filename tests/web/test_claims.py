@@ -28,7 +28,7 @@ tỷ lệ giải quyết đúng hạn đạt 99 phần trăm; nhiều thủ tụ
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         if self.path == "/tin-tuc/cchc-meo-vac.html":
             body, kind, status = PAGE.encode(), "text/html; charset=utf-8", 200
         elif self.path == "/big.html":
@@ -57,12 +57,12 @@ def site() -> Iterator[str]:
     server.server_close()
 
 
-def _claims(app) -> list[ClaimRow]:  # noqa: ANN001 - Starlette
+def _claims(app) -> list[ClaimRow]:
     with app.state.web.sessions() as session:
         return list(session.scalars(select(ClaimRow).order_by(ClaimRow.id)))
 
 
-def _submit(client, url: str) -> None:  # noqa: ANN001 - TestClient
+def _submit(client, url: str) -> None:
     response = client.post("/claims", data={"csrf_token": csrf_of(client, "/claims"), "url": url,
                                              "note": "Bài đăng trên trang huyện"},
                            follow_redirects=False)

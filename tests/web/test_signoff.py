@@ -11,7 +11,7 @@ from tests.web.helpers import drill_path, verdicts
 CHANGED = "thay đổi sau khi chứng nhận"
 
 
-def _certify(client, v) -> None:  # noqa: ANN001 - TestClient, verdict
+def _certify(client, v) -> None:
     path = drill_path(v)
     response = client.post("/signoff", data={
         "csrf_token": csrf_of(client, path), "plan": v["plan"], "agency": v["agency"],
