@@ -58,6 +58,7 @@ def evaluate_indexed(plan: Plan, indexes: dict[str, AgencyIndex], facts: Facts, 
     verdicts: list[Verdict] = []
     for rule in plan.rules:
         kind = kind_for(rule.kind)
+        kind.check(rule)
         periods = kind.periods(rule, plan, as_of)
         for agency in plan.scope_agencies(rule.scope):
             index = indexes.get(agency.id)

@@ -9,12 +9,18 @@ from rules.kinds.coverage import CoverageKind
 from rules.kinds.deadline import DeadlineKind
 from rules.kinds.duration import DurationKind
 from rules.kinds.manual import ManualKind
+from rules.model import Rule
 
 KINDS: dict[str, RuleKind] = {
     kind.name: kind
     for kind in (CountKind(), CadenceKind(), DurationKind(), CoverageKind(), DeadlineKind(),
                  ManualKind())
 }
+
+
+def check_rule(rule: Rule) -> None:
+    """Raise ValueError (naming rule and line) for an unknown kind or a missing option."""
+    kind_for(rule.kind).check(rule)
 
 
 def kind_for(name: str) -> RuleKind:
@@ -26,4 +32,4 @@ def kind_for(name: str) -> RuleKind:
         ) from None
 
 
-__all__ = ["KINDS", "RuleKind", "kind_for"]
+__all__ = ["KINDS", "RuleKind", "check_rule", "kind_for"]

@@ -39,6 +39,15 @@ class RuleKind:
     required_options: tuple[str, ...] = ()
     uses_sources = True  # False when evidence is attested by people, so source health is moot
 
+    def check(self, rule: Rule) -> None:
+        """Raise ValueError naming the rule and line when a required option is missing."""
+        missing = [name for name in self.required_options if getattr(rule, name) is None]
+        if missing:
+            raise ValueError(
+                f"rule {rule.id!r} (line {rule.line}) of kind {self.name} needs "
+                f"{', '.join(missing)}: add it to the rule in the plan file"
+            )
+
     def periods(self, rule: Rule, plan: Plan, as_of: date) -> list[Period]:
         """Started periods; a rule that has not started yet shows its first, as not_started."""
         started = periods_for(rule, plan, as_of)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from rules.engine import evaluate_plan, evaluate_plans
 from rules.model import Scope, Target
 from tests.rules.builders import agency, data, item, plan, rule
@@ -52,3 +54,10 @@ def test_evaluate_plans_keeps_plans_apart() -> None:
 def test_agency_without_items_or_sources_still_listed() -> None:
     found = evaluate_plan(plan(rule("r1", per="year")), data(monitored=()), date(2024, 3, 2))
     assert [v.status for v in found] == ["unknown", "unknown"]
+
+
+def test_missing_option_and_unknown_kind_are_named() -> None:
+    with pytest.raises(ValueError, match="rule 'r1' .* needs window_days"):
+        evaluate_plan(plan(rule("r1", "cadence", line=12)), data(), date(2024, 3, 2))
+    with pytest.raises(ValueError, match="unknown rule kind 'quota'"):
+        evaluate_plan(plan(rule("r1", "quota")), data(), date(2024, 3, 2))
