@@ -12,8 +12,9 @@ from cchc.settings import Settings
 
 
 class AppContext:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, role: str = "cli") -> None:
         self.settings = settings
+        self.role = role  # each producing process keeps its own outbox file
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
@@ -27,7 +28,11 @@ class AppContext:
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
         return open_stream(self.settings.stream_url,
-                           outbox_path=str(self.settings.home / "outbox.db"))
+                           outbox_path=str(self.outbox_path(self.role)))
+
+    def outbox_path(self, role: str) -> Path:
+        """Where events wait while the broker is unreachable, one file per producing role."""
+        return self.settings.home / f"outbox-{role}.db"
 
     def plans(self, paths: list[Path] | None = None):  # noqa: ANN201 - list[Plan]
         from rules.loader import find_plan_files, load_plan

@@ -24,7 +24,8 @@ def crawl_once(app: AppContext, sources: Path) -> str:
 
     registry = load_registry(sources)
     app.sync_directory(registry)
-    report = run_crawl(registry, app.settings.stream_url, state_dir=app.settings.home / "crawl-state")
+    report = run_crawl(registry, app.settings.stream_url, state_dir=app.settings.home / "crawl-state",
+                       settings={"CCHC_STREAM_OUTBOX": str(app.outbox_path("crawler"))})
     stored = app.drain_if_embedded()
     return describe(report) + (f"; đã lưu {stored} bài mới hoặc thay đổi" if stored is not None else "")
 

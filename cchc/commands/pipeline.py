@@ -22,6 +22,7 @@ def consume(app: AppContext, until_idle: bool) -> None:
     """Run the monitor: consume collected articles and health records, store them."""
     from monitor.consumer import MonitorConsumer
 
+    app.role = "monitor"
     app.sync_directory()
     consumer = MonitorConsumer(app.stream, app.sessions, app.judge())
     try:

@@ -32,9 +32,10 @@ DEMO_RULES = ("hg-03-tin-bai-quy", "hg-08-tieng-dan-toc", "hg-09-trao-doi-ban-do
 # The sample sites are our own server on loopback: politeness delays would only slow the demo.
 # Real sources keep the defaults of crawlers/settings.py (robots.txt, AutoThrottle, delays).
 LOOPBACK_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
-                  "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 0}
+                  "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 0,
+                  "LOG_LEVEL": "ERROR"}
 _OWN_FILES = ("cchc.db", "cchc.db-wal", "cchc.db-shm", "stream.db", "stream.db-wal",
-              "stream.db-shm", "outbox.db", "evaluation.json", "sources.yaml")
+              "stream.db-shm", "outbox-cli.db", "outbox-crawler.db", "evaluation.json", "sources.yaml")
 _OWN_DIRS = ("outbox", "crawl-state")
 
 
@@ -100,7 +101,8 @@ def _crawl(registry, app: AppContext, workdir: Path):  # noqa: ANN001, ANN202
     from crawlers.run import run_crawl
 
     return run_crawl(registry, app.settings.stream_url, state_dir=workdir / "crawl-state",
-                     settings=LOOPBACK_CRAWL)
+                     settings={**LOOPBACK_CRAWL,
+                               "CCHC_STREAM_OUTBOX": str(app.outbox_path("crawler"))})
 
 
 def _notify(app: AppContext, verdicts: list[dict], as_of: date) -> list[Path]:
