@@ -1,8 +1,8 @@
 """Officers' changes: attestations, overrides ("tính / không tính") and exemptions.
 
 Each is role-checked (officer, admin), CSRF-checked, validated with Vietnamese messages, stored,
-written to the audit log with who, what and why, and the plan re-evaluated for the page's as-of
-date so the drill-down shows the effect at once.
+written to the audit log with who, what and why, and the plan re-evaluated as of today (the
+engine counts a change only from the day it was recorded, so past as-of dates stay reproducible).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from monitor.models import ArticleRow, AttestationRow, ExemptionRow, OverrideRow
 from web.audit import record
 from web.auth import checked_form, require_user, safe_next
 from web.context import web_of
-from web.params import choose_plan, ensure_evaluated, parse_day, valid_id
+from web.params import choose_plan, ensure_evaluated, parse_day, today, valid_id
 from web.periods import parse_period
 from web.users import EDITORS
 
@@ -91,9 +91,8 @@ def _save(request: Request, user: Any, plan: str, action: str, row: Any,
         session.add(row)
         record(session, user, action, {"plan": info.id, **detail})
         session.commit()
-        as_of = parse_day(str(form.get("as_of", "")), "ngày đánh giá")
-        if as_of is not None:
-            ensure_evaluated(web, session, info, as_of, force=True)
+        # Evaluations are reproducible per as-of date: a change recorded today counts from today.
+        ensure_evaluated(web, session, info, today(), force=True)
     return RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
 
 

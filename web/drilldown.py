@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,11 +17,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from cchc.vntext import VN_TZ
 from monitor.models import ArticleRow, AttestationRow, ExemptionRow, OverrideRow, SnapshotRow
 from web.auth import require_user
 from web.context import web_of
 from web.labels import ATTESTABLE
-from web.params import choose_as_of, choose_plan, valid_id
+from web.params import choose_as_of, choose_plan, today, valid_id
 from web.periods import parse_period
 from web.signoff import signoff_states
 from web.users import CERTIFIERS, EDITORS
@@ -49,12 +51,15 @@ def drilldown_page(request: Request) -> Response:
                                      f"{as_of:%d/%m/%Y}. Chọn ngày đánh giá khác.")
         verdict = found[0]
         user = request.scope["user"]
+        evidence = _evidence(session, verdict)
+        attestations = _attestations(session, info.id, rule, agency)
+        exemptions = session.scalars(select(ExemptionRow).where(
+            ExemptionRow.plan_id == info.id, ExemptionRow.rule_id == rule,
+            ExemptionRow.agency_id == agency, ExemptionRow.period == period)).all()
         return web.render(request, "drilldown.html", {
-            "info": info, "as_of": as_of, "v": verdict, **_evidence(session, verdict),
-            "attestations": _attestations(session, info.id, rule, agency),
-            "exemptions": session.scalars(select(ExemptionRow).where(
-                ExemptionRow.plan_id == info.id, ExemptionRow.rule_id == rule,
-                ExemptionRow.agency_id == agency, ExemptionRow.period == period)).all(),
+            "info": info, "as_of": as_of, "v": verdict, **evidence,
+            "attestations": attestations, "exemptions": exemptions, "today": today(),
+            "later": _recorded_after(as_of, [*attestations, *exemptions, *evidence["overrides"]]),
             "signoff": signoff_states(session, web.store, info.id, period, [agency]).get(agency),
             "can_edit": user.role in EDITORS, "can_certify": user.role in CERTIFIERS,
             "attestable": verdict.get("rule_kind") in ATTESTABLE,
@@ -76,6 +81,16 @@ def _evidence(session: Session, verdict: dict[str, Any]) -> dict[str, Any]:
              "snapshot": snapshots.get(d.get("article_id"))} for d in details]
     return {"evidence": rows, "duplicates": verdict.get("duplicates") or [],
             "overrides": [o for o in overrides if o.rule_id in ("", verdict["rule"])]}
+
+
+def _recorded_after(as_of: date, rows: list[Any]) -> bool:
+    """Whether some change was recorded after ``as_of``: it counts only in later evaluations."""
+    cutoff = datetime.combine(as_of + timedelta(days=1), time(), VN_TZ)
+    return any(_aware(row.created_at) >= cutoff for row in rows)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _source(article: ArticleRow | None) -> str:
