@@ -137,7 +137,11 @@ class SourceSpiderBase(Spider):
                            language=source.language, overrides=source.article)  # fmt: skip
         fields = await self.context.pool.extract(html, page)
         if not fields["text"] and not (fields["title"] and fields["duration_seconds"]):
-            return [self.health(response, "parse_error", "không tìm thấy nội dung chính của bài trên trang")]
+            return [
+                self.health(
+                    response, "parse_error", "không tìm thấy nội dung chính của bài trên trang"
+                )
+            ]
         item = self.article_item(response, source, html, fields)
         health = self.health(response, "ok", "" if item else "nội dung không đổi")
         return [item, health] if item is not None else [health]
