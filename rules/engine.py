@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules.context import DEFAULT_UNKNOWN_SHARE, Context, Facts
-from rules.index import AgencyIndex, build_indexes
+from rules.index import AgencyIndex
+from rules.index_build import build_indexes, gc_paused
 from rules.items import EvaluationInput
 from rules.kinds import kind_for
 from rules.model import Plan
@@ -43,11 +44,12 @@ def evaluate_plan(plan: Plan, data: EvaluationInput | IndexedInput, as_of: date,
 def evaluate_plans(plans: Iterable[Plan], data: EvaluationInput | IndexedInput, as_of: date, *,
                    unknown_share: float = DEFAULT_UNKNOWN_SHARE) -> list[Verdict]:
     """Every plan's verdicts, plans in the order given (see :func:`evaluate_indexed`)."""
-    if isinstance(data, EvaluationInput):
-        data = index_input(data, unknown_share=unknown_share)
-    verdicts: list[Verdict] = []
-    for plan in plans:
-        verdicts += evaluate_indexed(plan, data.indexes, data.facts, as_of)
+    with gc_paused():
+        if isinstance(data, EvaluationInput):
+            data = index_input(data, unknown_share=unknown_share)
+        verdicts: list[Verdict] = []
+        for plan in plans:
+            verdicts += evaluate_indexed(plan, data.indexes, data.facts, as_of)
     return verdicts
 
 

@@ -12,7 +12,8 @@ from datetime import date
 
 from rules.context import DEFAULT_UNKNOWN_SHARE, Context, Facts
 from rules.engine import evaluate_indexed
-from rules.index import AgencyIndex, adjust, build_indexes
+from rules.index import AgencyIndex
+from rules.index_build import adjust, build_indexes, gc_paused
 from rules.items import EvaluationInput, Item, Override
 from rules.kinds import RuleKind, kind_for
 from rules.model import Agency, Plan, Rule
@@ -45,11 +46,12 @@ class IncrementalEvaluator:
         facts = Facts.build(data, unknown_share)
         self._cells: dict[str, list[_Cell]] = {}
         self._verdicts: dict[tuple[str, str, str, str], Verdict] = {}
-        for plan in plans:
-            ctx = Context(plan, facts)
-            for verdict in evaluate_indexed(plan, self.indexes, facts, as_of, ctx):
-                self._verdicts[verdict.key] = verdict
-            self._register(plan, ctx)
+        with gc_paused():
+            for plan in plans:
+                ctx = Context(plan, facts)
+                for verdict in evaluate_indexed(plan, self.indexes, facts, as_of, ctx):
+                    self._verdicts[verdict.key] = verdict
+                self._register(plan, ctx)
 
     def _register(self, plan: Plan, ctx: Context) -> None:
         for rule in plan.rules:
