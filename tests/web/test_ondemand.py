@@ -16,7 +16,7 @@ from web.params import today
 pytestmark = pytest.mark.skipif(not engine_available(), reason="rules engine not installed")
 
 
-def _stored(app, as_of: date) -> int:  # noqa: ANN001 - Starlette
+def _stored(app, as_of: date) -> int:
     with app.state.web.sessions() as session:
         return session.scalar(select(func.count(EvaluationRow.id)).where(
             EvaluationRow.plan_id == "ha-giang-2024", EvaluationRow.as_of == as_of))
