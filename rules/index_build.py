@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from itertools import compress, repeat
 from operator import add, attrgetter, not_, or_, sub
 
@@ -23,7 +23,9 @@ _cluster_id = attrgetter("cluster_id")
 _agency_signature = attrgetter("agency_id", "cchc", "kind", "language", "channel_id", "section")
 _agency_cluster = attrgetter("agency_id", "cluster_id")
 _article_id = attrgetter("article_id")
-_VN_EPOCH = datetime(1970, 1, 1, tzinfo=timezone(timedelta(hours=7)))  # day 0, Vietnam time
+# 01/01/1970 00:00 in Vietnam, written in UTC: the database returns UTC datetimes, and
+# subtracting datetimes sharing one tzinfo skips the utcoffset() calls (4x faster).
+_VN_EPOCH = datetime(1969, 12, 31, 17, tzinfo=UTC)
 
 
 def apply_general_overrides(
