@@ -24,6 +24,10 @@ _ENV = {
     "mail_from": "CCHC_MAIL_FROM",
     "plans_dir": "CCHC_PLANS_DIR",
     "sources_file": "CCHC_SOURCES_FILE",
+    "users_file": "CCHC_USERS_FILE",
+    "secret_key": "CCHC_SECRET_KEY",
+    "session_max_age": "CCHC_SESSION_MAX_AGE",
+    "secure_cookies": "CCHC_SECURE_COOKIES",
 }
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,6 +43,10 @@ class Settings:
     mail_from: str = "CCHC Monitor <cchc-monitor@localhost>"
     plans_dir: Path = REPO_ROOT / "plans"
     sources_file: Path | None = None
+    users_file: Path | None = None  # dashboard users (default $CCHC_HOME/users.yaml)
+    secret_key: str | None = None  # signs dashboard sessions (default: a key kept in CCHC_HOME)
+    session_max_age: str | None = None  # seconds
+    secure_cookies: str | None = None  # true | false | auto
 
     @property
     def outbox_dir(self) -> Path:
@@ -92,7 +100,7 @@ def _coerce(values: dict[str, str]) -> dict[str, object]:
             raise ConfigError("CCHC_RELEVANCE_THRESHOLD phải là một số, ví dụ 0.5.") from error
         if not 0 <= out["relevance_threshold"] <= 1:
             raise ConfigError("CCHC_RELEVANCE_THRESHOLD phải nằm trong khoảng 0–1, ví dụ 0.5.")
-    for key in ("plans_dir", "sources_file"):
+    for key in ("plans_dir", "sources_file", "users_file"):
         if key in out:
             out[key] = Path(values[key])
     return out

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
-    UniqueConstraint,
+    Index, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -134,7 +134,8 @@ class ProcessedEventRow(Base):
 
 class EvaluationRow(Base):
     __tablename__ = "evaluations"
-    __table_args__ = (UniqueConstraint("plan_id", "rule_id", "agency_id", "period", "as_of"),)
+    __table_args__ = (UniqueConstraint("plan_id", "rule_id", "agency_id", "period", "as_of"),
+                      Index("ix_evaluations_plan_as_of", "plan_id", "as_of"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     plan_id: Mapped[str] = mapped_column(String(120))
     plan_sha256: Mapped[str] = mapped_column(String(64))
@@ -213,3 +214,21 @@ class AuditLogRow(Base):
     who: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(80))
     detail: Mapped[dict] = mapped_column(JSON)
+
+
+class ClaimRow(Base):
+    """An item an agency says the crawlers missed; counted once an officer accepts it."""
+
+    __tablename__ = "web_claims"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(Text)
+    agency_id: Mapped[str] = mapped_column(String(120), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why rejected, or the last fetch error
+    event_id: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(Text, default="")

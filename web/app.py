@@ -42,7 +42,7 @@ def create_app(settings: Any) -> Starlette:
     ``secret_key``, ``session_max_age``, ``secure_cookies``)."""
     config = WebConfig.from_settings(settings)
     sessions = open_database(config.database_url)
-    claims.create_table(sessions)
+
     web = WebContext(config=config, users=load_users(config.users_file), sessions=sessions,
                      catalog=Catalog(load_plan_files(config.plans_dir)), store=VerdictStore(),
                      templates=make_templates())

@@ -1,22 +1,21 @@
 """Claims: an agency reports an item the crawlers missed; an officer accepts or rejects it.
 
 Accepted claims are fetched and published as ``article.collected`` events (see ``web.fetch``).
-``ClaimRow`` uses the project's ``Base`` so a future Alembic revision can adopt it; until then
-``create_table`` makes it on start.
+Claims are kept in ``monitor.models.ClaimRow`` (table ``web_claims``, Alembic revision 0002).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from monitor.models import AgencyRow, Base
+from monitor.models import AgencyRow, ClaimRow
 from web.audit import record
 from web.auth import checked_form, require_user
 from web.context import WebContext, web_of
@@ -25,26 +24,6 @@ from web.params import valid_id
 from web.users import EDITORS, User
 
 STATES = {"pending": "Chờ xử lý", "accepted": "Đã chấp nhận", "rejected": "Đã từ chối"}
-
-
-class ClaimRow(Base):
-    __tablename__ = "web_claims"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    url: Mapped[str] = mapped_column(Text)
-    agency_id: Mapped[str] = mapped_column(String(120), index=True)
-    note: Mapped[str] = mapped_column(Text, default="")
-    submitted_by: Mapped[str] = mapped_column(String(200))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
-    decided_by: Mapped[str] = mapped_column(String(200), default="")
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reason: Mapped[str] = mapped_column(Text, default="")  # why rejected, or the last fetch error
-    event_id: Mapped[str] = mapped_column(String(64), default="")
-    title: Mapped[str] = mapped_column(Text, default="")
-
-
-def create_table(sessions: sessionmaker[Session]) -> None:
-    ClaimRow.__table__.create(sessions.kw["bind"], checkfirst=True)
 
 
 async def claims_page(request: Request) -> Response:
