@@ -94,6 +94,7 @@ def build_items(agencies: list[str], count: int, seed: int = 7, first_id: int = 
     start = datetime(2023, 12, 31, 17, tzinfo=UTC)  # 01/01/2024 00:00 in Vietnam
     kinds = ("tin", "bai", "bai", "phong_su", "chuyen_muc", "video")
     sections = ("Cải cách hành chính", "Tin tức", "Chuyên mục CCHC", "Thời sự")
+    minutes = sorted(rnd.randrange(366 * 24 * 60) for _ in range(count))  # as db_source orders
     items = []
     for n in range(count):
         article_id = first_id + n
@@ -105,7 +106,7 @@ def build_items(agencies: list[str], count: int, seed: int = 7, first_id: int = 
         items.append(Item(
             article_id=article_id, url=f"https://{agency}.gov.vn/{article_id}",
             title=f"Bài {article_id}",
-            published_at=start + timedelta(minutes=rnd.randrange(366 * 24 * 60)),
+            published_at=start + timedelta(minutes=minutes[n]),
             agency_id=agency, kind=kind,
             language=("hmn", "tay", "dao")[n % 3] if broadcaster and rnd.random() < 0.2 else "vi",
             channel_id=agency if rnd.random() < 0.9 else NEWSPAPERS[rnd.randrange(3)],
