@@ -23,6 +23,7 @@ class Facts:
 
     monitored: frozenset[str]
     down_days: dict[str, list[int]]  # agency -> sorted VN day ordinals with failures only
+    failing_since: dict[str, int]  # agency -> first failing day after its last successful read
     attestations: dict[tuple[str, str], list[Attestation]]  # (rule, agency) -> attestations
     exemptions: dict[tuple[str, str, str], list[Exemption]]  # (rule, agency, period label)
     unknown_share: float = DEFAULT_UNKNOWN_SHARE
@@ -37,8 +38,8 @@ class Facts:
         for exemption in data.exemptions:
             key = (exemption.rule_id, exemption.agency_id, exemption.period)
             exemptions.setdefault(key, []).append(exemption)
-        return cls(frozenset(data.monitored_agencies), _down_days(data.health), attestations,
-                   exemptions, unknown_share)
+        return cls(frozenset(data.monitored_agencies), _down_days(data.health),
+                   _failing_since(data.health), attestations, exemptions, unknown_share)
 
     def down_share(self, agency: str, period: Period, as_of: date) -> tuple[int, int]:
         """(unreadable days, elapsed days) of the period up to as_of."""
@@ -46,9 +47,36 @@ class Facts:
         elapsed = (last - period.start).days + 1
         if elapsed <= 0:
             return 0, 0
+        first, end = period.start.toordinal(), last.toordinal()
+        since = self.failing_since.get(agency)
+        if since is not None and since <= first:
+            return elapsed, elapsed
         days = self.down_days.get(agency, ())
-        down = bisect_right(days, last.toordinal()) - bisect_left(days, period.start.toordinal())
-        return down, elapsed
+        if since is None or since > end:
+            return bisect_right(days, end) - bisect_left(days, first), elapsed
+        before = bisect_left(days, since) - bisect_left(days, first)
+        return before + end - since + 1, elapsed
+
+
+def _failing_since(health: list[Health] | tuple[Health, ...]) -> dict[str, int]:
+    """Agencies whose sources have failed ever since their last successful read (or were never
+    read at all): nothing published from that day on can have been seen, even if the failure
+    was recorded long after the period (a first crawl of an old period, for instance)."""
+    last_ok: dict[str, int] = {}
+    failures: dict[str, list[int]] = {}
+    for record in health:
+        day = vn_ordinal(record.at)
+        if record.ok:
+            last_ok[record.agency_id] = max(day, last_ok.get(record.agency_id, day))
+        else:
+            failures.setdefault(record.agency_id, []).append(day)
+    since = {}
+    for agency, days in failures.items():
+        ok = last_ok.get(agency)
+        later = [day for day in days if ok is None or day > ok]
+        if later:
+            since[agency] = 0 if ok is None else ok + 1  # never read: nothing was ever visible
+    return since
 
 
 def _down_days(health: list[Health] | tuple[Health, ...]) -> dict[str, list[int]]:

@@ -1,8 +1,11 @@
 """Reading an EvaluationInput from the database, and storing verdicts back.
 
-``load_input`` reproduces what was known at the end of ``as_of`` (Vietnam time): items published
-by then *and* first seen by then, health and decisions recorded by then. Only the columns the
-rules read are selected, in publication order, so the index build finds its runs presorted.
+``load_input`` gives the items published by the end of ``as_of`` (Vietnam time) with everything
+known about them now: health records of any date (a failed read after the period still means its
+items could not be seen) and people's decisions. With ``known_at`` it reproduces instead what was
+known at that moment (items first seen, health and decisions recorded before it), so an old report
+can be re-created exactly. Only the columns the rules read are selected, in publication order, so
+the index build finds its runs presorted.
 """
 
 from __future__ import annotations
@@ -42,16 +45,21 @@ def end_of_day(as_of: date) -> datetime:
     return datetime.combine(as_of + timedelta(days=1), time(0), VN_TZ).astimezone(UTC)
 
 
-def load_input(session: Session, plans: Iterable[Plan], as_of: date) -> EvaluationInput:
+_FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def load_input(session: Session, plans: Iterable[Plan], as_of: date, *,
+               known_at: datetime | None = None) -> EvaluationInput:
     plans = list(plans)
     cutoff = end_of_day(as_of)
+    known = known_at or _FAR_FUTURE
     agencies = sorted({agency.id for plan in plans for agency in plan.agencies})
     return EvaluationInput(
-        items=_items(session, plans, agencies, cutoff),
-        health=_health(session, plans, agencies, cutoff),
-        attestations=_attestations(session, plans, as_of, cutoff),
-        overrides=_overrides(session, cutoff),
-        exemptions=_exemptions(session, plans, cutoff),
+        items=_items(session, plans, agencies, cutoff, known),
+        health=_health(session, plans, agencies, known),
+        attestations=_attestations(session, plans, as_of, known),
+        overrides=_overrides(session, known),
+        exemptions=_exemptions(session, plans, known),
         monitored_agencies=frozenset(
             session.scalars(select(SourceRow.agency_id).distinct()
                             .where(SourceRow.agency_id.in_(agencies)))),
@@ -70,12 +78,12 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _items(session: Session, plans: list[Plan], agencies: list[str],
-           cutoff: datetime) -> list[Item]:
+           cutoff: datetime, known: datetime) -> list[Item]:
     query = (
         select(*_ITEM_COLUMNS)
         .outerjoin(ClassificationRow, ClassificationRow.article_id == ArticleRow.id)
         .where(and_(ArticleRow.published_at >= _earliest(plans),
-                    ArticleRow.published_at < cutoff, ArticleRow.first_seen_at < cutoff,
+                    ArticleRow.published_at < cutoff, ArticleRow.first_seen_at < known,
                     ArticleRow.agency_id.in_(agencies)))
         .order_by(ArticleRow.published_at, ArticleRow.id)
     )
@@ -87,33 +95,33 @@ def _items(session: Session, plans: list[Plan], agencies: list[str],
 
 
 def _health(session: Session, plans: list[Plan], agencies: list[str],
-            cutoff: datetime) -> list[Health]:
+            known: datetime) -> list[Health]:
     query = select(SourceHealthRow.source_id, SourceHealthRow.agency_id, SourceHealthRow.at,
                    SourceHealthRow.outcome).where(
-        SourceHealthRow.at >= _earliest(plans), SourceHealthRow.at < cutoff,
+        SourceHealthRow.at >= _earliest(plans), SourceHealthRow.at < known,
         SourceHealthRow.agency_id.in_(agencies))
     return [Health(source, agency, _aware(at), outcome == "ok", outcome)
             for source, agency, at, outcome in session.execute(query)]
 
 
 def _attestations(session: Session, plans: list[Plan], as_of: date,
-                  cutoff: datetime) -> list[Attestation]:
+                  known: datetime) -> list[Attestation]:
     rows = session.scalars(select(AttestationRow).where(
         AttestationRow.plan_id.in_([plan.id for plan in plans]),
-        AttestationRow.on_date <= as_of, AttestationRow.created_at < cutoff))
+        AttestationRow.on_date <= as_of, AttestationRow.created_at < known))
     return [Attestation(r.rule_id, r.agency_id, r.on_date, r.quantity, r.what, r.document_no,
                         r.link, r.who, r.plan_id) for r in rows]
 
 
-def _overrides(session: Session, cutoff: datetime) -> list[Override]:
-    rows = session.scalars(select(OverrideRow).where(OverrideRow.created_at < cutoff)
+def _overrides(session: Session, known: datetime) -> list[Override]:
+    rows = session.scalars(select(OverrideRow).where(OverrideRow.created_at < known)
                            .order_by(OverrideRow.created_at, OverrideRow.id))
     return [Override(r.article_id, r.rule_id, r.counts, r.reason, r.who) for r in rows]
 
 
-def _exemptions(session: Session, plans: list[Plan], cutoff: datetime) -> list[Exemption]:
+def _exemptions(session: Session, plans: list[Plan], known: datetime) -> list[Exemption]:
     rows = session.scalars(select(ExemptionRow).where(
-        ExemptionRow.plan_id.in_([plan.id for plan in plans]), ExemptionRow.created_at < cutoff))
+        ExemptionRow.plan_id.in_([plan.id for plan in plans]), ExemptionRow.created_at < known))
     return [Exemption(r.rule_id, r.agency_id, r.period, r.reason, r.who, r.expires, r.plan_id)
             for r in rows]
 

@@ -68,11 +68,14 @@ def test_as_of_cuts_at_the_end_of_the_vietnamese_day(session: Session) -> None:
     assert later.monitored_agencies == frozenset({"a1"})
 
 
-def test_a_past_date_ignores_what_was_found_later(session: Session) -> None:
+def test_known_at_reproduces_what_was_known_then(session: Session) -> None:
     backdated = item(date(2024, 2, 1))
     store_items(session, [backdated], seen=datetime(2024, 5, 1, tzinfo=UTC))
-    assert load_input(session, [QUARTERLY], date(2024, 4, 1)).items == []
-    assert len(load_input(session, [QUARTERLY], date(2024, 5, 1)).items) == 1
+    assert len(load_input(session, [QUARTERLY], date(2024, 4, 1)).items) == 1  # known now
+    then = datetime(2024, 4, 2, tzinfo=UTC)
+    assert load_input(session, [QUARTERLY], date(2024, 4, 1), known_at=then).items == []
+    later = datetime(2024, 5, 2, tzinfo=UTC)
+    assert len(load_input(session, [QUARTERLY], date(2024, 4, 1), known_at=later).items) == 1
 
 
 def test_health_decisions_and_attestations_are_loaded(session: Session) -> None:
@@ -96,7 +99,8 @@ def test_health_decisions_and_attestations_are_loaded(session: Session) -> None:
     assert [(o.article_id, o.counts) for o in loaded.overrides] == [(article.article_id, True)]
     assert [a.quantity for a in loaded.attestations] == [3]
     assert [e.agency_id for e in loaded.exemptions] == ["a2"]
-    assert load_input(session, [QUARTERLY], date(2024, 1, 5)).overrides == []
+    assert load_input(session, [QUARTERLY], date(2024, 1, 5),
+                      known_at=datetime(2024, 1, 5, 17, tzinfo=UTC)).overrides == []
     statuses = {v.agency: (v.count, v.status) for v in evaluate_plan(
         QUARTERLY, loaded, date(2024, 1, 10))}
     assert statuses == {"a1": (1, "on_track"), "a2": (0, "exempt")}

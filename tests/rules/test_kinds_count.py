@@ -82,11 +82,25 @@ def _health(day: date, ok: bool, hour: int = 8) -> Health:
 
 def test_unknown_when_sources_unreadable_half_the_period() -> None:
     down = [_health(date(2024, 1, 1) + timedelta(days=i), False) for i in range(46)]
-    found = evaluate_plan(plan(QUARTERLY), data(health=down), date(2024, 4, 1))
+    back = [_health(date(2024, 4, 2), True)]  # the source was read again after the quarter
+    found = evaluate_plan(plan(QUARTERLY), data(health=down + back), date(2024, 4, 1))
     assert verdict(found).status == "unknown"
     assert "46/91 ngày" in verdict(found).reason
-    fewer = evaluate_plan(plan(QUARTERLY), data(health=down[:45]), date(2024, 4, 1))
+    fewer = evaluate_plan(plan(QUARTERLY), data(health=down[:45] + back), date(2024, 4, 1))
     assert verdict(fewer).status == "shortfall"
+
+
+def test_a_source_failing_ever_since_its_last_read_is_unknown_even_if_found_later() -> None:
+    """A first crawl in November that fails says nothing was seen of Q1: unknown, not shortfall."""
+    late_failure = [_health(date(2024, 11, 20), False)]
+    found = evaluate_plan(plan(QUARTERLY), data(health=late_failure), date(2024, 4, 1))
+    assert verdict(found).status == "unknown" and "91/91 ngày" in verdict(found).reason
+    read_in_may = [_health(date(2024, 5, 3), True)] + late_failure
+    found = evaluate_plan(plan(QUARTERLY), data(health=read_in_may), date(2024, 4, 1))
+    assert verdict(found).status == "shortfall"  # Q1 was fully visible on 3 May
+    failing_mid_quarter = [_health(date(2024, 1, 20), True), _health(date(2024, 2, 1), False)]
+    found = evaluate_plan(plan(QUARTERLY), data(health=failing_mid_quarter), date(2024, 4, 1))
+    assert verdict(found).status == "unknown" and "71/91 ngày" in verdict(found).reason
 
 
 def test_a_success_the_same_day_makes_the_day_readable() -> None:
