@@ -18,6 +18,7 @@ LANGUAGE_CODES = {
     "hmong": "hmn", "dao": "ium", "pa then": "pha", "thai": "tmp", "giay": "pcc", "lo lo": "llo",
     "english": "en", "anh": "en",
 }  # fmt: skip
+_LANGUAGE_LABEL = re.compile(r"ngon ngu\s*:?\s*(?:tieng\s+)?(h'mong|pa then|lo lo|[a-z]+)")
 _LANGUAGE_TEXT = re.compile(r"(?:ngon ngu|tieng)\s*:?\s*(?:tieng\s+)?(h'mong|pa then|lo lo|[a-z]+)")
 _MINUTES = re.compile(
     r"thoi (?:luong|gian)\s*:?\s*(?:(?P<h>\d+)\s*(?:gio|h)\s*)?(?:(?P<m>\d+)\s*phut)?\s*(?:(?P<s>\d+)\s*giay)?"
@@ -37,12 +38,17 @@ def language_hint(selector: Selector, main: dict[str, Any], override: str | None
         code = _code(select_first(selector, override))
         if code:
             return code
+    label = _LANGUAGE_LABEL.search(_near(page_text, ("ngôn ngữ", "ngon ngu")))
+    if label and label.group(1) in LANGUAGE_CODES:  # an explicit "Ngôn ngữ: Tiếng Việt" wins
+        return LANGUAGE_CODES[label.group(1)]
+    structured = _code(str(main.get("inLanguage") or ""))
+    if structured:
+        return structured
     snippets = _near(page_text, ("ngôn ngữ", "tiếng", "ngon ngu", "tieng"))
     for spoken in _LANGUAGE_TEXT.finditer(snippets):
         if LANGUAGE_CODES.get(spoken.group(1), "vi") != "vi":
             return LANGUAGE_CODES[spoken.group(1)]
     declared = [
-        str(main.get("inLanguage") or ""),
         selector.xpath("/html/@lang | /html/@xml:lang").get(),
         selector.css('meta[http-equiv="content-language" i]::attr(content)').get(),
         selector.css('meta[name="language"]::attr(content)').get(),

@@ -64,6 +64,17 @@ def test_registry_overrides_and_hints() -> None:
     assert fields["kind_hint"] == "phong_su" and fields["language_hint"] == "vi"
 
 
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("Ngôn ngữ: Tiếng Việt", "vi"), ("Ngôn ngữ: Tiếng Mông", "hmn"), ("Ngôn ngữ: Tiếng Tày", "tyz")],
+)
+def test_an_explicit_language_label_beats_menu_text(label: str, expected: str) -> None:
+    menu = "<nav><a>Phát thanh tiếng Mông</a> <a>Chương trình tiếng Dao</a></nav>"
+    html = (f'<html lang="hmn"><body>{menu}<h1>Chuyên mục CCHC</h1><ul><li>{label}</li></ul>'
+            f"<article><p>{BODY_2}</p></article></body></html>")
+    assert extract_article(html, PageContext(url="http://x/a"))["language_hint"] == expected
+
+
 def test_iso_durations() -> None:
     assert iso_duration_seconds("PT14M30S") == 870
     assert iso_duration_seconds("PT1H") == 3600
