@@ -21,8 +21,12 @@ def _app(config: str | None) -> AppContext:
     return AppContext(Settings.load(Path(config) if config else None))
 
 
+def today_in(timezone: str) -> date:
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
 def _today(app: AppContext) -> date:
-    return datetime.now(ZoneInfo(app.settings.timezone)).date()
+    return today_in(app.settings.timezone)
 
 
 def crawl_job(config: str | None = None, crawl: bool = True, **_: object) -> None:

@@ -151,3 +151,19 @@ def _row(verdict: Verdict, now: datetime) -> dict[str, object]:
         "count": verdict.count, "target": verdict.target, "status": verdict.status,
         "result": verdict.to_json(), "computed_at": now,
     }
+
+
+def items_by_id(session: Session, article_ids: Iterable[int]) -> list[Item]:
+    """The current state of some stored articles, for incremental evaluation."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return []
+    query = (select(*_ITEM_COLUMNS)
+             .outerjoin(ClassificationRow, ClassificationRow.article_id == ArticleRow.id)
+             .where(ArticleRow.id.in_(ids), ArticleRow.published_at.is_not(None),
+                    ArticleRow.agency_id.is_not(None)))
+    return [
+        Item(row[0], row[1], row[2], _aware(row[3]), row[4], row[5], row[6], row[7], row[8],
+             bool(row[9]), row[10], row[11], row[12], row[13])
+        for row in session.execute(query)
+    ]

@@ -73,20 +73,39 @@ def schedule_list(ctx: click.Context, app: AppContext) -> None:
         scheduler.shutdown(wait=False)
 
 
+def _rules_loop(app: AppContext, stop: threading.Event) -> None:
+    """Incremental verdicts on every article.stored event, on its own stream connection."""
+    from cchc.jobs import today_in
+    from rules.consumer import RulesConsumer
+
+    rules_app = AppContext(app.settings, role="rules")
+    consumer = RulesConsumer(rules_app.stream, rules_app.sessions, rules_app.plans(),
+                             today=lambda: today_in(app.settings.timezone))
+    try:
+        consumer.run(should_stop=stop.is_set)
+    finally:
+        consumer.close()
+        rules_app.close()
+
+
 @click.command()
 @click.option("--crawl/--no-crawl", default=True, help="Run the crawl job (needs CCHC_SOURCES_FILE).")
 @click.option("--consume/--no-consume", default=True, help="Run the monitor consumer in this process.")
+@click.option("--rules/--no-rules", default=True,
+              help="Update verdicts on every stored article (incremental evaluation).")
 @click.pass_obj
 @click.pass_context
-def run(ctx: click.Context, app: AppContext, crawl: bool, consume: bool) -> None:
-    """Run continuously: scheduler (crawls, evaluations, weekly digests, reminders) and the
-    monitor consumer, in one process. Stop with Ctrl-C."""
+def run(ctx: click.Context, app: AppContext, crawl: bool, consume: bool, rules: bool) -> None:
+    """Run continuously: scheduler (crawls, evaluations, weekly digests, reminders), the
+    monitor consumer and the incremental rules, in one process. Stop with Ctrl-C."""
     from monitor.consumer import MonitorConsumer
 
     app.sync_directory()
     scheduler = _scheduler(app, ctx.find_root().params.get("config"), crawl=crawl)
     scheduler.start()
     stop = threading.Event()
+    if rules:
+        threading.Thread(target=_rules_loop, args=(app, stop), name="rules", daemon=True).start()
     click.echo("Đang chạy (Ctrl-C để dừng).")
     try:
         if consume:

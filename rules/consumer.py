@@ -1,0 +1,75 @@
+"""The rules as a stream consumer: every ``article.stored`` event updates the verdicts it can
+change (incrementally), and the changed verdicts are stored before the offsets are committed.
+
+The evaluator is built from the database at start (the roster: every agency gets a verdict even
+with no events) and rebuilt when the local date changes, so incremental results always equal a
+batch evaluation for the same as-of date.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from rules.db_source import items_by_id, load_input, store_verdicts
+from rules.incremental import IncrementalEvaluator
+from rules.model import Plan
+from stream.consume import run_batch
+from stream.events import ARTICLE_STORED
+
+log = logging.getLogger(__name__)
+GROUP = "rules"
+
+
+class RulesConsumer:
+    def __init__(self, stream, sessions: sessionmaker[Session], plans: list[Plan],  # noqa: ANN001
+                 today: Callable[[], date]) -> None:
+        self.stream = stream
+        self.sessions = sessions
+        self.plans = plans
+        self.today = today
+        self.consumer = stream.consumer(GROUP, [ARTICLE_STORED])
+        self.evaluator: IncrementalEvaluator | None = None
+        self.as_of: date | None = None
+        self.updated = 0
+
+    def run(self, *, until_idle: bool = False,
+            should_stop: Callable[[], bool] = lambda: False) -> int:
+        """Consume until stopped (or idle); returns how many verdicts changed."""
+        self._evaluator()
+        while not should_stop():
+            result = run_batch(self.consumer, self.stream, self._handle)
+            if until_idle and result.consumed == 0 and result.dead_lettered == 0:
+                break
+        return self.updated
+
+    def _evaluator(self) -> IncrementalEvaluator:
+        today = self.today()
+        if self.evaluator is None or today != self.as_of:
+            with self.sessions() as session:
+                data = load_input(session, self.plans, today)
+                self.evaluator = IncrementalEvaluator(self.plans, data, today)
+                store_verdicts(session, self.evaluator.verdicts())
+                session.commit()
+            self.as_of = today
+            log.info("rules: evaluator built for %s", today)
+        return self.evaluator
+
+    def _handle(self, batch) -> None:  # noqa: ANN001 - list[(Record, Envelope)]
+        evaluator = self._evaluator()
+        ids = [event.payload["article_id"] for _record, event in batch]
+        with self.sessions() as session:
+            changed = {}
+            for item in items_by_id(session, ids):
+                if item.published_at.date() <= evaluator.as_of:
+                    for verdict in evaluator.apply(item):
+                        changed[verdict.key] = verdict
+            store_verdicts(session, changed.values())
+            session.commit()
+        self.updated += len(changed)
+
+    def close(self) -> None:
+        self.consumer.close()
