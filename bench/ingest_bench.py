@@ -1,0 +1,246 @@
+"""End-to-end ingest throughput: ~3 KB Vietnamese articles through the embedded stream and monitor.
+
+``article.collected`` events are published to an embedded stream and consumed by the real
+``MonitorConsumer`` (canonical URL, dedupe, relevance, kind, language, attribution, near-duplicate
+clusters, snapshot, ``article.stored``) into SQLite, until every published record is consumed;
+articles/s is over the whole publish + consume. The mix is realistic: 60% CCHC, 40% other news,
+10% syndicated copies on the portal ("Nguồn: ..." line), 3% updated re-fetches, 1% redeliveries.
+Baseline in the same run: a bare loop that JSON-decodes the same serialized events and inserts the
+same rows with the stdlib sqlite3 (executemany, one transaction per 500). Goal: >= 2,000/s.
+
+Usage: python bench/ingest_bench.py [--json] [--articles N] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from monitor.agencies import AgencyDirectory
+from monitor.consumer import ConsumeReport, MonitorConsumer
+from monitor.database import open_database
+from monitor.judge import Judge
+from monitor.relevance import RelevanceClassifier
+from rules.model import Agency
+from stream import open_stream
+from stream.events import ARTICLES, Envelope
+
+TEXT_BYTES = 3000
+DISTRICTS = ("Bắc Quang", "Đồng Văn", "Mèo Vạc", "Yên Minh", "Quản Bạ", "Vị Xuyên", "Hoàng Su Phì",
+             "Xín Mần", "Bắc Mê", "Quang Bình", "Ninh Sơn", "Ninh Phước", "Thuận Bắc", "Bác Ái")
+DEPARTMENTS = ("Nội vụ", "Tư pháp", "Tài chính", "Xây dựng", "Y tế", "Giáo dục và Đào tạo",
+               "Thông tin và Truyền thông", "Tài nguyên và Môi trường", "Công Thương",
+               "Kế hoạch và Đầu tư", "Lao động - Thương binh và Xã hội", "Giao thông vận tải",
+               "Nông nghiệp và Phát triển nông thôn", "Văn hóa, Thể thao và Du lịch")
+CCHC = (
+    "{who} đã rà soát, đơn giản hóa {n} thủ tục hành chính thuộc thẩm quyền giải quyết trong quý {q}.",
+    "Tỷ lệ hồ sơ giải quyết đúng hạn tại Bộ phận tiếp nhận và trả kết quả của {who} đạt {p}%.",
+    "{who} tiếp tục đẩy mạnh cải cách hành chính, lấy người dân và doanh nghiệp làm trung tâm phục vụ.",
+    "Trong năm {y}, {n} dịch vụ công trực tuyến toàn trình được cung cấp trên Cổng Dịch vụ công quốc gia.",
+    "Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính (SIPAS) tăng {p} điểm.",
+    "Chỉ số cải cách hành chính PAR INDEX của tỉnh xếp thứ {n} trên 63 tỉnh, thành phố.",
+    "Cán bộ, công chức tại huyện {d} được tập huấn kỹ năng giao tiếp và văn hóa công vụ khi tiếp dân.",
+    "Cơ chế một cửa, một cửa liên thông được thực hiện thống nhất tại {n} xã, thị trấn của huyện {d}.",
+    "{who} ban hành kế hoạch tuyên truyền cải cách hành chính năm {y} với {n} nhiệm vụ cụ thể.",
+    "Việc số hóa hồ sơ, kết quả giải quyết thủ tục hành chính đạt {p}% theo Đề án 06 của Chính phủ.",
+    "Người dân huyện {d} có thể nộp hồ sơ, thanh toán phí, lệ phí trực tuyến qua ứng dụng VNeID.",
+    "Kỷ luật, kỷ cương hành chính được siết chặt, {n} trường hợp chậm trễ đã bị nhắc nhở, kiểm điểm.",
+    "Trung tâm Phục vụ hành chính công tỉnh tiếp nhận {n} hồ sơ trong tháng {m}, không có hồ sơ quá hạn.",
+    "Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021 - 2030 được triển khai đồng bộ.",
+    "{who} kiện toàn tổ chức bộ máy, tinh giản biên chế gắn với vị trí việc làm theo Nghị định {n}/{y}/NĐ-CP.",
+    "Ứng dụng công nghệ thông tin, xây dựng chính quyền điện tử, chính quyền số được {who} chú trọng.",
+    "Hội nghị đối thoại giữa lãnh đạo huyện {d} với người dân về thủ tục đất đai diễn ra sáng {m}/{y}.",
+    "Chuyên mục cải cách hành chính trên trang thông tin điện tử của {who} được cập nhật hằng tuần.",
+    "Phiếu lấy ý kiến đánh giá mức độ hài lòng được phát tới {n} tổ chức, cá nhân đến giao dịch.",
+    "Kết quả kiểm tra công tác cải cách hành chính tại {n} cơ quan cho thấy nhiều chuyển biến tích cực.",
+)
+OTHER = (
+    "Mùa hoa tam giác mạch trên cao nguyên đá {d} thu hút khoảng {n} lượt du khách trong tháng {m}.",
+    "Nông dân huyện {d} xuống giống {n} ha lúa vụ đông xuân, năng suất dự kiến đạt {p} tạ mỗi ha.",
+    "Đội bóng đá thiếu niên của tỉnh giành chiến thắng {q} - 1 trong trận chung kết giải năm {y}.",
+    "Bệnh viện đa khoa huyện {d} khám và phát thuốc miễn phí cho {n} người cao tuổi.",
+    "Mưa lớn kéo dài khiến {n} hộ dân ở huyện {d} phải di dời khỏi vùng có nguy cơ sạt lở đất.",
+    "Lễ hội văn hóa các dân tộc lần thứ {q} được tổ chức với nhiều hoạt động văn nghệ, thể thao.",
+    "Giá cam sành tại chợ đầu mối tăng {p}% so với cùng kỳ năm {y} do sản lượng giảm mạnh.",
+    "Hợp tác xã chè Shan tuyết ở {d} xuất bán {n} tấn sản phẩm sang thị trường các tỉnh phía Bắc.",
+    "Đoàn thanh niên huyện {d} ra quân làm sạch {n} km đường giao thông nông thôn dịp cuối tuần.",
+    "Câu lạc bộ dưỡng sinh của người cao tuổi xã {d} duy trì luyện tập đều đặn {q} buổi mỗi tuần.",
+    "Nhiệt độ vùng núi cao có nơi xuống dưới {q} độ C, xuất hiện băng giá và sương muối.",
+    "Các em học sinh trường phổ thông dân tộc nội trú {d} tham gia hội khỏe Phù Đổng năm {y}.",
+    "Đàn trâu, bò của bà con được tiêm phòng lở mồm long móng, tỷ lệ bao phủ đạt {p}%.",
+    "Công trình cầu treo dân sinh dài {n} m nối hai bờ suối của xã đã hoàn thành, đưa vào sử dụng.",
+    "Phiên chợ vùng cao họp vào sáng chủ nhật, bày bán thổ cẩm, mèn mén và nhiều nông sản địa phương.",
+    "Ngành điện lực khuyến cáo người dân sử dụng điện an toàn, tiết kiệm trong mùa nắng nóng năm {y}.",
+    "Đêm nhạc gây quỹ ủng hộ học sinh nghèo vượt khó quyên góp được {n} triệu đồng.",
+    "Người dân thôn {d} thu hoạch mật ong bạc hà, mỗi lít bán với giá khoảng {n} nghìn đồng.",
+    "Công an huyện {d} tăng cường tuần tra, kiểm soát, xử lý vi phạm trật tự an toàn giao thông.",
+    "Hội Liên hiệp Phụ nữ tỉnh tổ chức ngày hội văn hóa ẩm thực với {n} gian hàng tham gia.",
+)
+
+
+def agencies() -> list[Agency]:
+    found = [Agency(f"bm-so-{i}", f"Sở {name} tỉnh Bắc Minh", "so") for i, name in enumerate(DEPARTMENTS)]
+    found += [Agency(f"bm-ubnd-{i}", f"UBND huyện {d}", "ubnd_huyen") for i, d in enumerate(DISTRICTS)]
+    found += [Agency("bm-cong-ttdt", "Cổng Thông tin điện tử tỉnh Bắc Minh", "portal"),
+              Agency("bm-bao", "Báo Bắc Minh", "newspaper"),
+              Agency("bm-dai-ptth", "Đài Phát thanh - Truyền hình Bắc Minh", "broadcaster")]
+    return found
+
+
+def sentence(rng: random.Random, pool: tuple[str, ...], owner: Agency) -> str:
+    return rng.choice(pool).format(
+        who=owner.name, d=rng.choice(DISTRICTS), n=rng.randint(2, 900), p=rng.randint(60, 99),
+        q=rng.randint(1, 4), y=rng.randint(2019, 2025), m=rng.randint(1, 12))
+
+
+def body(rng: random.Random, owner: Agency, cchc: bool) -> str:
+    """About 3 KB of UTF-8 in paragraphs of three sentences; 1 in 5 sentences off-topic."""
+    paragraphs, size = [], 0
+    while size < TEXT_BYTES:
+        main, other = (CCHC, OTHER) if cchc else (OTHER, CCHC[2:3] if rng.random() < 0.1 else OTHER)
+        lines = [sentence(rng, other if rng.random() < 0.2 else main, owner) for _ in range(3)]
+        paragraphs.append(" ".join(lines))
+        size += len(paragraphs[-1].encode()) + 1
+    return "\n".join(paragraphs)
+
+
+def payload(rng: random.Random, owner: Agency, number: int, cchc: bool) -> dict:
+    text = body(rng, owner, cchc)
+    title = sentence(rng, CCHC if cchc else OTHER, owner).rstrip(".")[:120]
+    return {
+        "url": f"https://{owner.id}.bacminh.gov.vn/tin-tuc/bai-{number}.html?utm_source=rss",
+        "title": title, "text": text,
+        "html": "<html><body><article><h1>" + title + "</h1><p>"
+                + text.replace("\n", "</p><p>") + "</p></article></body></html>",
+        "published": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T08:00:00+07:00",
+        "author": "", "source_line": "", "section": "Tin tức", "kind_hint": "",
+        "language_hint": "vi", "agency_id": owner.id, "channel_id": owner.id,
+        "source_id": f"{owner.id}-rss", "fetched_at": "2024-12-30T09:00:00+07:00", "update": False,
+    }
+
+
+def make_events(count: int, seed: int = 5) -> list[bytes]:
+    """Serialized events in publication order: originals, portal copies, updates, redeliveries."""
+    rng = random.Random(seed)
+    owners = [a for a in agencies() if a.kind in ("so", "ubnd_huyen")]
+    portal = next(a for a in agencies() if a.kind == "portal")
+    out: list[bytes] = []
+    recent: list[dict] = []
+    while len(out) < count:
+        roll = rng.random()
+        if roll < 0.10 and recent:
+            original = rng.choice(recent)
+            copy = dict(original, url=original["url"].replace("tin-tuc", "portal-copy"),
+                        agency_id=portal.id, channel_id=portal.id, source_id="portal-rss",
+                        text=original["text"] + "\nNguồn: " + rng.choice(owners).name)
+            event = Envelope.new("article.collected", copy)
+        elif roll < 0.13 and recent:
+            original = rng.choice(recent)
+            changed = dict(original, text=original["text"] + " " + sentence(rng, CCHC, portal),
+                           update=True)
+            event = Envelope.new("article.collected", changed)
+        elif roll < 0.14 and out:
+            out.append(rng.choice(out))  # redelivery: the same event id again
+            continue
+        else:
+            item = payload(rng, rng.choice(owners), len(out), cchc=rng.random() < 0.6)
+            recent = (recent + [item])[-200:]
+            event = Envelope.new("article.collected", item)
+        out.append(event.encode())
+    return out
+
+
+def ingest(events: list[bytes], workdir: Path) -> tuple[float, ConsumeReport]:
+    """Seconds to publish every event and have the monitor consume all of them."""
+    stream = open_stream(f"embedded://{workdir / 'stream.db'}")
+    sessions = open_database(f"sqlite:///{workdir / 'cchc.db'}")
+    judge = Judge(RelevanceClassifier(), AgencyDirectory(agencies()))
+    judge.classifier.classify("khởi động", "cải cách hành chính")  # lexicon compiled outside timing
+    monitor = MonitorConsumer(stream, sessions, judge)
+    decoded = [Envelope.decode(value) for value in events]
+    consumed = [0]
+    started = time.perf_counter()
+    for event in decoded:
+        stream.publish(ARTICLES, event.payload["agency_id"], event)
+    stream.flush()
+    report = monitor.run(should_stop=lambda: consumed[0] >= len(events),
+                         on_batch=lambda r: consumed.__setitem__(0, r.events))
+    elapsed = time.perf_counter() - started
+    monitor.close()
+    stream.close()
+    sessions.kw["bind"].dispose()
+    return elapsed, report
+
+
+BARE_SCHEMA = """CREATE TABLE articles (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, url TEXT,
+ title TEXT, text TEXT, html TEXT, published TEXT, author TEXT, source_line TEXT, section TEXT,
+ agency_id TEXT, channel_id TEXT, source_id TEXT, fetched_at TEXT)"""
+BARE_FIELDS = ("url", "title", "text", "html", "published", "author", "source_line", "section",
+               "agency_id", "channel_id", "source_id", "fetched_at")
+
+
+def bare(events: list[bytes], workdir: Path) -> float:
+    """Seconds to JSON-decode the same events and insert their rows, 500 per transaction."""
+    conn = sqlite3.connect(workdir / "bare.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(BARE_SCHEMA)
+    insert = f"INSERT OR IGNORE INTO articles VALUES (NULL, ?, {', '.join('?' * len(BARE_FIELDS))})"
+    started = time.perf_counter()
+    for start in range(0, len(events), 500):
+        rows = []
+        for value in events[start : start + 500]:
+            body = json.loads(value)
+            rows.append((body["id"], *(body["payload"].get(name) for name in BARE_FIELDS)))
+        conn.execute("BEGIN")
+        conn.executemany(insert, rows)
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object of metrics")
+    parser.add_argument("--articles", type=int, default=3000, help="events to ingest")
+    parser.add_argument("--profile", action="store_true", help="cProfile the ingest, to stderr")
+    args = parser.parse_args(argv)
+    events = make_events(args.articles)
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
+        elapsed, report = ingest(events, Path(tmp))
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+        bare_elapsed = bare(events, Path(tmp))
+    rate, bare_rate = len(events) / elapsed, len(events) / bare_elapsed
+    metrics = {
+        "ingest_articles_per_s": round(rate, 1),
+        "ingest_bare_articles_per_s": round(bare_rate, 1),
+        "ingest_ratio_to_bare": round(rate / bare_rate, 4),
+        "ingest_articles": len(events),
+        "ingest_stored": len(report.stored),
+        "ingest_text_bytes_mean": round(sum(len(json.loads(e)["payload"]["text"].encode())
+                                            for e in events) / len(events)),
+    }
+    if args.json:
+        print(json.dumps(metrics))
+    else:
+        for key, value in metrics.items():
+            print(f"{key:28} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
