@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from stream.abc import Stream
 from stream.events import ARTICLES, Envelope
 
 BANK = Path(__file__).resolve().parents[2] / "cchc" / "demo" / "sites" / "_content" / "paragraphs.yaml"
@@ -61,8 +62,8 @@ def article_events(count: int, seed: int = 2024) -> list[Envelope]:
         topic = rng.choice(sorted(topics))
         sentences = [s.strip() + "." for p in topics[topic] for s in p.split(". ") if s.strip()]
         rng.shuffle(sentences)
-        body = [f"Bài số {serial}: {unit} thông tin về {topic.replace('_', ' ')} "
-                f"(mã tin {seed}-{serial:04d})."]
+        lead = f"Bài số {serial}: {unit} thông tin về {topic.replace('_', ' ')} (mã {serial:04d})."
+        body = [lead]
         body += [_fill(s, rng, unit, serial) for s in sentences[:7]]
         day = YEAR_START + timedelta(days=rng.randint(0, 273))
         published = datetime(day.year, day.month, day.day, 3, rng.randint(0, 59), tzinfo=UTC)
@@ -90,7 +91,7 @@ def sources_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def publish(stream, events: list[Envelope]) -> None:  # noqa: ANN001 - stream.abc.Stream
+def publish(stream: Stream, events: list[Envelope]) -> None:
     for event in events:
         stream.publish(ARTICLES, event.payload["agency_id"], event)
     stream.flush()

@@ -53,8 +53,8 @@ class Home:
                                 text=True)  # fmt: skip
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "cchc", *args], cwd=self.path,
-                              env=self.env(), capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "cchc", *args], check=False,
+                              cwd=self.path, env=self.env(), capture_output=True, text=True,
                               timeout=timeout)  # fmt: skip
 
     def verdicts(self, as_of: str = "2024-10-15") -> list[dict]:
@@ -90,7 +90,9 @@ def counts(database_url: str) -> Counts:
     engine = create_engine(database_url)
     try:
         with engine.connect() as db:
-            one = lambda sql: db.execute(text(sql)).scalar_one()  # noqa: E731
+            def one(sql: str) -> int:
+                return int(db.execute(text(sql)).scalar_one())
+
             return Counts(one("SELECT count(*) FROM articles"),
                           one("SELECT count(DISTINCT canonical_url) FROM articles"),
                           one("SELECT count(*) FROM processed_events"),
