@@ -7,6 +7,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 from rich.console import Console
 from rich.table import Table
@@ -25,8 +26,11 @@ CSV_FIELDS = ("plan", "rule", "cite", "agency", "agency_name", "period", "count"
 
 def verdict_table(verdicts: Iterable[dict], *, title: str = "") -> Table:
     table = Table(title=title or None, show_lines=False, header_style="bold")
-    for column in ("Cơ quan", "Chỉ tiêu", "Kỳ", "Số lượng", "Trạng thái", "Ghi chú"):
-        table.add_column(column, overflow="fold")
+    table.add_column("Cơ quan", overflow="fold", ratio=3)
+    table.add_column("Chỉ tiêu", overflow="fold", ratio=2)
+    for column in ("Kỳ", "Số lượng", "Trạng thái"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Cần làm", overflow="fold", ratio=2)
     for verdict in verdicts:
         target = str(verdict["target"])
         if verdict.get("target_max"):
@@ -34,13 +38,31 @@ def verdict_table(verdicts: Iterable[dict], *, title: str = "") -> Table:
         status = verdict["status"]
         table.add_row(
             verdict.get("agency_name") or verdict["agency"],
-            f"{verdict['rule']}\n[dim]{verdict.get('cite', '')}[/dim]",
+            _short_cite(verdict),
             verdict["period"],
             f"{verdict['count']}/{target}",
             f"[{STATUS_STYLE.get(status, '')}]{STATUS_VI.get(status, status)}[/]",
-            verdict.get("reason", ""),
+            _todo(verdict),
         )
     return table
+
+
+def _short_cite(verdict: dict) -> str:
+    """"Hà Giang 2024, Phụ lục, mục 3" -> "mục 3" (the plan is in the title)."""
+    cite = verdict.get("cite") or verdict["rule"]
+    return cite.rsplit(",", 1)[-1].strip()
+
+
+def _todo(verdict: dict) -> str:
+    status, needed, due = verdict["status"], verdict.get("needed") or 0, verdict.get("due")
+    if status == "unknown":
+        return "[magenta]không đọc được nguồn[/]" if "đọc" in verdict.get("reason", "") else (
+            "[magenta]chưa có nguồn theo dõi[/]")
+    if needed and due and status in ("on_track", "at_risk"):
+        return f"thêm {needed} trước {date.fromisoformat(str(due)):%d/%m/%Y}"
+    if status == "shortfall":
+        return f"thiếu {needed}"
+    return ""
 
 
 def status_counts(verdicts: Iterable[dict]) -> str:

@@ -71,7 +71,8 @@ def run_demo(workdir: Path, as_of: date, *, settings: Settings, console: Console
     finally:
         app.close()
     monitored = {source.agency_id for source in registry.sources}
-    shown = [v for v in verdicts if v["rule"] in DEMO_RULES and v["agency"] in monitored]
+    shown = [v for v in verdicts
+             if v["rule"] in DEMO_RULES and (v["agency"] in monitored or v["count"])]
     print_table(shown, title=f"Hà Giang 2024 — đến hết ngày {as_of:%d/%m/%Y}", console=console)
     console.print(f"Tất cả {len(verdicts)} kết luận: {status_counts(verdicts)}")
     console.print(f"Kết quả: {workdir / 'evaluation.json'}; email: {workdir / 'outbox'} "
