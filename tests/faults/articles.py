@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -30,6 +31,7 @@ PERSONS = ("Nguyễn Văn Hùng", "Lò Thị Mai", "Vàng Mí Sính", "Hoàng V�
 YEAR_START = date(2024, 1, 1)
 
 
+@cache
 def _bank() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     data = yaml.safe_load(BANK.read_text(encoding="utf-8"))
     return data["cchc"], data["other"]
@@ -54,31 +56,38 @@ def article_events(count: int, seed: int = 2024) -> list[Envelope]:
     naming the agency and a serial number, so no two bodies are near-duplicates.
     """
     rng = random.Random(seed)
-    cchc, other = _bank()
     events = []
     for serial in range(count):
-        agency, host, unit, _ = rng.choices(AGENCIES, weights=[a[3] for a in AGENCIES])[0]
-        topics = cchc if rng.random() < 0.75 else other
-        topic = rng.choice(sorted(topics))
-        sentences = [s.strip() + "." for p in topics[topic] for s in p.split(". ") if s.strip()]
-        rng.shuffle(sentences)
-        lead = f"Bài số {serial}: {unit} thông tin về {topic.replace('_', ' ')} (mã {serial:04d})."
-        body = [lead]
-        body += [_fill(s, rng, unit, serial) for s in sentences[:7]]
+        agency = rng.choices(AGENCIES, weights=[a[3] for a in AGENCIES])[0]
+        cchc = rng.random() < 0.75
         day = YEAR_START + timedelta(days=rng.randint(0, 273))
-        published = datetime(day.year, day.month, day.day, 3, rng.randint(0, 59), tzinfo=UTC)
-        events.append(Envelope.new("article.collected", {
-            "url": f"https://{host}/tin-tuc/{topic.replace('_', '-')}-{serial:04d}.html",
-            "title": _fill(body[1][:90], rng, unit, serial).rstrip(".") + f" ({serial})",
-            "text": "\n".join(body),
-            "html": f"<html><body><h1>{unit}</h1><p>{'</p><p>'.join(body)}</p></body></html>",
-            "published": published.isoformat(), "author": rng.choice(PERSONS),
-            "source_line": "", "section": "Tin tức", "kind_hint": "tin", "language_hint": "vi",
-            "duration_seconds": None, "agency_id": agency, "channel_id": agency,
-            "source_id": f"{agency}-web", "fetched_at": "2024-10-01T00:00:00+00:00",
-            "update": False,
-        }))  # fmt: skip
+        events.append(article(rng, serial, agency[0], day, cchc=cchc))
     return events
+
+
+def article(rng: random.Random, serial: int, agency_id: str, day: date, *,
+            cchc: bool = True) -> Envelope:  # fmt: skip
+    """One article of ``agency_id`` published on ``day``, on a CCHC topic or not."""
+    _, host, unit, _ = next(a for a in AGENCIES if a[0] == agency_id)
+    cchc_bank, other_bank = _bank()
+    topics = cchc_bank if cchc else other_bank
+    topic = rng.choice(sorted(topics))
+    sentences = [s.strip() + "." for p in topics[topic] for s in p.split(". ") if s.strip()]
+    rng.shuffle(sentences)
+    lead = f"Bài số {serial}: {unit} thông tin về {topic.replace('_', ' ')} (mã {serial:04d})."
+    body = [lead] + [_fill(s, rng, unit, serial) for s in sentences[:7]]
+    published = datetime(day.year, day.month, day.day, 3, rng.randint(0, 59), tzinfo=UTC)
+    return Envelope.new("article.collected", {
+        "url": f"https://{host}/tin-tuc/{topic.replace('_', '-')}-{serial:04d}.html",
+        "title": body[1][:90].rstrip(".") + f" ({serial})",
+        "text": "\n".join(body),
+        "html": f"<html><body><h1>{unit}</h1><p>{'</p><p>'.join(body)}</p></body></html>",
+        "published": published.isoformat(), "author": rng.choice(PERSONS),
+        "source_line": "", "section": "Tin tức", "kind_hint": "tin", "language_hint": "vi",
+        "duration_seconds": None, "agency_id": agency_id, "channel_id": agency_id,
+        "source_id": f"{agency_id}-web", "fetched_at": "2024-10-01T00:00:00+00:00",
+        "update": False,
+    })  # fmt: skip
 
 
 def sources_yaml() -> str:
