@@ -23,7 +23,7 @@ class AppContext:
         return open_database(self.settings.database_url)
 
     @cached_property
-    def stream(self):  # noqa: ANN201 - stream.abc.Stream
+    def stream(self):
         from stream import open_stream
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
@@ -34,7 +34,7 @@ class AppContext:
         """Where events wait while the broker is unreachable, one file per producing role."""
         return self.settings.home / f"outbox-{role}.db"
 
-    def plans(self, paths: list[Path] | None = None):  # noqa: ANN201 - list[Plan]
+    def plans(self, paths: list[Path] | None = None):
         from rules.loader import find_plan_files, load_plan
 
         files = paths or find_plan_files(self.settings.plans_dir)
@@ -43,7 +43,7 @@ class AppContext:
                               "đặt CCHC_PLANS_DIR hoặc dùng --plan TỆP.")
         return [load_plan(path) for path in files]
 
-    def judge(self):  # noqa: ANN201 - monitor.judge.Judge
+    def judge(self):
         from monitor.agencies import AgencyDirectory, load_agencies
         from monitor.judge import Judge
         from monitor.relevance import RelevanceClassifier
@@ -56,7 +56,7 @@ class AppContext:
         if "stream" in self.__dict__:
             self.stream.close()
 
-    def sync_directory(self, registry=None) -> None:  # noqa: ANN001 - crawlers Registry
+    def sync_directory(self, registry=None) -> None:
         """Make the agencies table hold every plan roster and the source registry."""
         from monitor.agencies import sync_agencies
         from monitor.sources import sync_sources

@@ -89,7 +89,7 @@ def current_verdicts(app: AppContext, as_of: date) -> tuple[list[dict], list]:
     return run_evaluation(app, None, as_of), plans
 
 
-def send_weekly(app: AppContext, as_of: date, *, outbox_dir: Path | None, dry_run: bool = False):  # noqa: ANN201
+def send_weekly(app: AppContext, as_of: date, *, outbox_dir: Path | None, dry_run: bool = False):
     """Evaluate as of ``as_of`` (and a week earlier, for the change column) and send digests."""
     from cchc.commands.evaluate import run_evaluation
     from notifier.digests import notify

@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.judge import Judge
 from monitor.store import EventApplier, Stored
+from stream.abc import Record, Stream
 from stream.consume import run_batch
 from stream.events import ARTICLE_STORED, ARTICLES, SOURCE_HEALTH, Envelope
 
@@ -30,7 +32,7 @@ class ConsumeReport:
 
 
 class MonitorConsumer:
-    def __init__(self, stream, sessions: sessionmaker[Session], judge: Judge) -> None:  # noqa: ANN001
+    def __init__(self, stream: Stream, sessions: sessionmaker[Session], judge: Judge) -> None:
         self.stream = stream
         self.sessions = sessions
         self.judge = judge
@@ -43,8 +45,7 @@ class MonitorConsumer:
         report = ConsumeReport()
         while not should_stop():
             stored: list[Stored] = []
-            result = run_batch(self.consumer, self.stream, lambda batch: stored.extend(
-                self._handle(batch)))
+            result = run_batch(self.consumer, self.stream, partial(self._handle, into=stored))
             report.batches += 1
             report.events += result.consumed
             report.dead_lettered += result.dead_lettered
@@ -56,7 +57,7 @@ class MonitorConsumer:
                 break
         return report
 
-    def _handle(self, batch) -> list[Stored]:  # noqa: ANN001 - list[(Record, Envelope)]
+    def _handle(self, batch: list[tuple[Record, Envelope]], *, into: list[Stored]) -> None:
         stored: list[Stored] = []
         with self.sessions() as session:
             try:
@@ -69,7 +70,7 @@ class MonitorConsumer:
                 session.rollback()
                 self.judge.forget()
                 raise
-        return stored
+        into.extend(stored)
 
     def _announce(self, stored: list[Stored]) -> None:
         for item in stored:

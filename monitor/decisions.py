@@ -12,7 +12,11 @@ from sqlalchemy.orm import Session
 
 from cchc.errors import InputError
 from monitor.models import (
-    ArticleRow, AttestationRow, AuditLogRow, ExemptionRow, OverrideRow,
+    ArticleRow,
+    AttestationRow,
+    AuditLogRow,
+    ExemptionRow,
+    OverrideRow,
 )
 
 

@@ -30,12 +30,12 @@ class SourceStatus:
 
 def source_health(session: Session, *, days: int = 30) -> list[SourceStatus]:
     since = datetime.now(UTC) - timedelta(days=days)
-    counts = dict(
-        ((source_id, ok), n) for source_id, ok, n in session.execute(
+    counts = {
+        (source_id, ok): n for source_id, ok, n in session.execute(
             select(SourceHealthRow.source_id, SourceHealthRow.outcome == "ok", func.count())
             .where(SourceHealthRow.at >= since)
             .group_by(SourceHealthRow.source_id, SourceHealthRow.outcome == "ok"))
-    )
+    }
     newest = (select(func.max(SourceHealthRow.id).label("id"))
               .group_by(SourceHealthRow.source_id).subquery())
     latest = {row.source_id: row for row in session.scalars(

@@ -113,12 +113,13 @@ def _resolve(directory: AgencyDirectory, value: object, field_name: str) -> str 
     return agency.id
 
 
-def publish_file(path: Path, stream, directory: AgencyDirectory) -> ImportReport:  # noqa: ANN001
+def publish_file(path: Path, stream, directory: AgencyDirectory) -> ImportReport:
     report = ImportReport()
     for number, row in read_rows(path):
+        if isinstance(row, str):
+            report.problems.append(f"{path}:{number}: {row}")
+            continue
         try:
-            if isinstance(row, str):
-                raise ValueError(row)
             event = row_to_event(row, directory)
         except ValueError as error:
             report.problems.append(f"{path}:{number}: {error}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from cchc.vntext import fold
+from monitor.fastfold import fold
 
 KINDS = ("tin", "bai", "phong_su", "chuyen_muc", "chuong_trinh", "video")
 PROGRAMME_MIN_SECONDS = 600

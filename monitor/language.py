@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 
-from cchc.vntext import fold, nfc
+from collections import Counter
+
+from cchc.vntext import nfc
+from monitor.fastfold import fold
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "vi": ("vi", "vie", "vi-vn", "viet", "tieng viet", "vietnamese", "kinh"),
@@ -79,6 +82,8 @@ _TIENG = re.compile(rf"\btieng (?:dan toc )?({_LANG_NAMES})\b")
 _BROADCAST = re.compile(r"\b(phat thanh|truyen hinh|chuong trinh|ban tin|thoi su|podcast)\b")
 
 _SCRIPTS = (("khmer", 0x1780, 0x17FF), ("cham", 0xAA00, 0xAA5F), ("thai", 0xAA80, 0xAADF))
+_SCRIPT_CHARS = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for _, lo, hi in _SCRIPTS) + "]")
+_WORD = re.compile(r"\w+")
 
 _HMONG_WORDS = frozenset(
     [
@@ -183,8 +188,12 @@ def detect_language(*, title: str, text: str, hint: str = "") -> tuple[str, str]
     if cue and _BROADCAST.search(folded_title):
         return _BY_NAME[cue.group(1)], f"tiêu đề chương trình: {nfc(title)[:80]}"
     body = nfc(f"{title}\n{text}")
-    for detector in (_by_script, _by_hmong, _by_mien, _by_tay):
-        found = detector(body)
+    found = _by_script(body)
+    if found:
+        return found
+    words = _words(body)
+    for detector in (_by_hmong, _by_mien, _by_tay):
+        found = detector(words)
         if found:
             return found
     if cue and len(text.split()) < 30:
@@ -214,6 +223,8 @@ def _from_name(hint: str) -> str | None:
 
 
 def _by_script(body: str) -> tuple[str, str] | None:
+    if not _SCRIPT_CHARS.search(body):
+        return None
     letters = [ch for ch in body if ch.isalpha()]
     if not letters:
         return None
@@ -225,15 +236,16 @@ def _by_script(body: str) -> tuple[str, str] | None:
 
 
 def _words(body: str) -> list[str]:
-    return [w for w in re.findall(r"\w+", body.lower()) if w.isalpha()]
+    return [w for w in _WORD.findall(body.lower()) if w.isalpha()]
 
 
-def _by_hmong(body: str) -> tuple[str, str] | None:
-    words = _words(body)
+def _by_hmong(words: list[str]) -> tuple[str, str] | None:
     if len(words) < 5:
         return None
+    known = sorted(_HMONG_WORDS.intersection(words))  # every known word is ASCII and looks Hmong
+    if len(known) < 2:
+        return None
     hits = [w for w in words if w.isascii() and _looks_hmong(w)]
-    known = sorted({w for w in hits if w in _HMONG_WORDS})
     if len(hits) >= 0.3 * len(words) and len(known) >= 2:
         return "hmn", f"chữ Mông (RPA): {len(hits)}/{len(words)} từ, ví dụ {', '.join(known[:5])}"
     return None
@@ -243,12 +255,13 @@ def _looks_hmong(word: str) -> bool:
     return word in _HMONG_WORDS or bool(_HMONG_TONE_END.search(word) or _HMONG_START.match(word))
 
 
-def _by_mien(body: str) -> tuple[str, str] | None:
-    words = _words(body)
+def _by_mien(words: list[str]) -> tuple[str, str] | None:
     if len(words) < 5:
         return None
+    known = sorted(_MIEN_WORDS.intersection(words))  # every known word is ASCII
+    if len(known) < 2:
+        return None
     hits = [w for w in words if w.isascii() and (w in _MIEN_WORDS or _MIEN_TONE.search(w))]
-    known = sorted({w for w in hits if w in _MIEN_WORDS})
     if len(hits) >= 0.25 * len(words) and len(known) >= 2:
         return (
             "dao",
@@ -257,15 +270,15 @@ def _by_mien(body: str) -> tuple[str, str] | None:
     return None
 
 
-def _by_tay(body: str) -> tuple[str, str] | None:
-    tokens = _words(body)
+def _by_tay(tokens: list[str]) -> tuple[str, str] | None:
     if len(tokens) < 5:
         return None
-    hits = [t for t in tokens if _looks_tay(t)]
-    distinct = set(hits)
-    if len(distinct) >= 3 and len(hits) >= 0.06 * len(tokens):
+    counts = Counter(tokens)
+    distinct = {t for t in counts if _looks_tay(t)}
+    hits = sum(counts[t] for t in distinct)
+    if len(distinct) >= 3 and hits >= 0.06 * len(tokens):
         sample = ", ".join(sorted(distinct)[:6])
-        return "tay", f"chữ Tày–Nùng: {len(hits)}/{len(tokens)} từ đặc trưng, ví dụ {sample}"
+        return "tay", f"chữ Tày–Nùng: {hits}/{len(tokens)} từ đặc trưng, ví dụ {sample}"
     return None
 
 

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate, product
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from cchc.vntext import fold
+from monitor.fastfold import fold
 
-_PUNCT = re.compile(r"\s*[^\w\s]+[\W_]*")
-_SPACES = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]+[\W_]*")  # spaces before a run are collapsed with the rest
 
 
 def normalise(text: str) -> str:
     """Folded text with each run of punctuation as a "|" word, padded so phrases match on word
     edges: "điện tử, chữ ký" must not match "tự chủ"."""
     marked = _PUNCT.sub(" | ", fold(text).replace("_", " "))
-    return " " + _SPACES.sub(" ", marked).strip() + " "
+    return " " + " ".join(marked.split()) + " "
 
 
 def _phrase_regex(normalised_phrase: str) -> str:
@@ -47,6 +47,8 @@ class Lexicon:
     version: int
     _pattern: re.Pattern[str]
     _canonical: dict[str, str]  # normalised phrase -> canonical phrase
+    # first word -> (words, canonical phrase), in the pattern's order of alternatives
+    _by_first: dict[str, list[tuple[list[str], str]]] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Lexicon:
@@ -56,7 +58,12 @@ class Lexicon:
         alternatives = sorted(normalised.values(), key=len, reverse=True)
         pattern = re.compile(r"(?<= )(" + "|".join(map(_phrase_regex, alternatives)) + r")(?= )")
         scoring = {k: float(v) for k, v in data["scoring"].items()}
-        return cls(weights, scoring, int(data.get("version", 0)), pattern, canonical)
+        by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for phrase in alternatives:
+            for words in _variants(phrase):
+                by_first.setdefault(words[0], []).append((words, canonical[phrase.replace(" | ", " ")]))
+        version = int(data.get("version", 0))
+        return cls(weights, scoring, version, pattern, canonical, by_first)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -67,13 +74,47 @@ class Lexicon:
         """Phrases found in already normalised text, longest match first at each position."""
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
-        position = 0
-        while True:
-            match = self._pattern.search(normalised, position)
-            if match is None:
-                break
-            phrase = self._canonical[match.group(1).replace(" | ", " ")]
+        for phrase, start in self._matches(normalised):
             counts[phrase] += 1
-            first.setdefault(phrase, match.start())
-            position = match.end()
+            first.setdefault(phrase, start)
         return [Hit(p, self.weights[p], counts[p], first[p]) for p in counts]
+
+    def _matches(self, normalised: str) -> list[tuple[str, int]]:
+        """(canonical phrase, offset) of each match, left to right without overlap.
+
+        ``normalise`` output (single spaces, padded) is matched word by word: a phrase can only
+        start on a word, and the first alternative of the pattern that fits there wins, exactly as
+        in the regular expression, which still serves any other spacing.
+        """
+        words = normalised.split(" ")
+        if len(words) < 3 or len(normalised.split()) != len(words) - 2:
+            return [(self._canonical[m.group(1).replace(" | ", " ")], m.start())
+                    for m in self._pattern.finditer(normalised)]
+        by_first = self._by_first
+        found: list[tuple[int, str]] = []
+        index, end = 1, len(words) - 1
+        for start in [i for i, word in enumerate(words) if word in by_first]:
+            if start < index:
+                continue  # inside the previous match
+            for phrase_words, phrase in by_first[words[start]]:
+                after = start + len(phrase_words)
+                if after <= end and words[start:after] == phrase_words:
+                    found.append((start, phrase))
+                    index = after
+                    break
+        if not found:
+            return []
+        starts = list(accumulate((len(word) + 1 for word in words), initial=0))
+        return [(phrase, starts[index]) for index, phrase in found]
+
+
+def _variants(normalised_phrase: str) -> list[list[str]]:
+    """The word sequences a phrase's pattern accepts: each "|" (a comma) present or left out."""
+    parts = normalised_phrase.split(" | ")
+    out = []
+    for kept in product((True, False), repeat=len(parts) - 1):
+        words = parts[0].split(" ")
+        for keep, part in zip(kept, parts[1:], strict=True):
+            words += (["|"] if keep else []) + part.split(" ")
+        out.append(words)
+    return out

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from hashlib import blake2b
 
-from cchc.vntext import fold
+from monitor.fastfold import fold
 
 SHINGLE_WORDS = 3
 MIN_WORDS = 30
@@ -48,10 +48,9 @@ def simhash(text: str) -> int:
     words = _body_words(text)
     if len(words) < MIN_WORDS:
         return _to_signed(_stable_hash("short\x00" + " ".join(_WORD.findall(fold(text)))))
-    shingles = {
-        " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
-    return _to_signed(_combine(_stable_hash(s) for s in shingles))
+    shingles = {" ".join(gram) for gram in zip(*(words[i:] for i in range(SHINGLE_WORDS)))}
+    digests = b"".join(blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles)
+    return _to_signed(_combine(digests, len(shingles)))
 
 
 def _body_words(text: str) -> list[str]:
@@ -76,12 +75,22 @@ def _is_headline(line: str) -> bool:
     )
 
 
-def _combine(hashes: Iterable[int]) -> int:
-    weights = [0] * 64
-    for value in hashes:
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+def _combine(digests: bytes, count: int) -> int:
+    """Set each bit held by more than half of ``count`` concatenated 8-byte big-endian hashes.
+
+    Counted per byte column with C-level ``translate``/``count`` rather than bit by bit.
+    """
+    result = 0
+    for column in range(8):
+        values = digests[column::8]
+        shift = (7 - column) * 8
+        for bit in range(8):
+            if 2 * values.translate(_BIT_SET[bit]).count(1) > count:
+                result |= 1 << (shift + bit)
+    return result
+
+
+_BIT_SET = [bytes(value >> bit & 1 for value in range(256)) for bit in range(8)]
 
 
 def hamming(a: int, b: int) -> int:

@@ -10,7 +10,7 @@ from monitor.models import SourceRow
 from rules.model import Agency
 
 
-def sync_sources(session: Session, registry) -> None:  # noqa: ANN001 - crawlers.registry.Registry
+def sync_sources(session: Session, registry) -> None:
     agencies = []
     for entry in registry.agencies:
         agencies.append(Agency(id=entry.id, name=entry.name, kind=entry.kind,

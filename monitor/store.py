@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cchc.vntext import nfc, parse_iso_datetime
-from monitor.judge import Judge
 from monitor.canonical import canonical_url
+from monitor.judge import Judge
 from monitor.models import ArticleRow, ProcessedEventRow, SnapshotRow, SourceHealthRow
 from stream.events import Envelope
 

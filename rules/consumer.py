@@ -17,15 +17,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from rules.db_source import items_by_id, load_input, store_verdicts
 from rules.incremental import IncrementalEvaluator
 from rules.model import Plan
+from stream.abc import Record, Stream
 from stream.consume import run_batch
-from stream.events import ARTICLE_STORED
+from stream.events import ARTICLE_STORED, Envelope
 
 log = logging.getLogger(__name__)
 GROUP = "rules"
 
 
 class RulesConsumer:
-    def __init__(self, stream, sessions: sessionmaker[Session], plans: list[Plan],  # noqa: ANN001
+    def __init__(self, stream: Stream, sessions: sessionmaker[Session], plans: list[Plan],
                  today: Callable[[], date]) -> None:
         self.stream = stream
         self.sessions = sessions
@@ -58,7 +59,7 @@ class RulesConsumer:
             log.info("rules: evaluator built for %s", today)
         return self.evaluator
 
-    def _handle(self, batch) -> None:  # noqa: ANN001 - list[(Record, Envelope)]
+    def _handle(self, batch: list[tuple[Record, Envelope]]) -> None:
         evaluator = self._evaluator()
         ids = [event.payload["article_id"] for _record, event in batch]
         with self.sessions() as session:

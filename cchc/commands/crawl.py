@@ -30,7 +30,7 @@ def crawl_once(app: AppContext, sources: Path) -> str:
     return describe(report) + (f"; đã lưu {stored} bài mới hoặc thay đổi" if stored is not None else "")
 
 
-def describe(report) -> str:  # noqa: ANN001 - crawlers.run.CrawlReport
+def describe(report) -> str:
     problems = ", ".join(f"{outcome}: {n}" for outcome, n in sorted(report.health.items())
                          if outcome != "ok")
     return (f"{report.sources} nguồn, {report.requests} yêu cầu ({report.not_modified} không đổi), "

@@ -44,7 +44,7 @@ def schedule() -> None:
     """The scheduler's jobs."""
 
 
-def _scheduler(app: AppContext, config: Path | None, *, crawl: bool, blocking: bool = False):  # noqa: ANN202
+def _scheduler(app: AppContext, config: Path | None, *, crawl: bool, blocking: bool = False):
     from notifier.scheduler import JobCallables, build_scheduler
 
     jobs = JobCallables(crawl="cchc.jobs:crawl_job", evaluate="cchc.jobs:evaluate_job",
@@ -63,7 +63,7 @@ def schedule_list(ctx: click.Context, app: AppContext) -> None:
     """Show each job and when it runs next (Asia/Ho_Chi_Minh)."""
     from notifier.scheduler import describe_next_runs
 
-    app.sessions  # noqa: B018 - the job store lives in the migrated database
+    _ = app.sessions  # opening the database runs the migrations
     scheduler = _scheduler(app, ctx.find_root().params.get("config"), crawl=True)
     scheduler.start(paused=True)
     try:

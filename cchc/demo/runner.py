@@ -7,7 +7,6 @@ reported as digest e-mails in an outbox folder.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -89,7 +88,7 @@ def _reset(workdir: Path) -> None:
         shutil.rmtree(workdir / name, ignore_errors=True)
 
 
-def _write_registry(workdir: Path, base_url: str):  # noqa: ANN202 - crawlers Registry
+def _write_registry(workdir: Path, base_url: str):
     from crawlers.registry import load_registry
 
     text = SOURCES_TEMPLATE.read_text(encoding="utf-8").replace("{base}", base_url)
@@ -98,7 +97,7 @@ def _write_registry(workdir: Path, base_url: str):  # noqa: ANN202 - crawlers Re
     return load_registry(path)
 
 
-def _crawl(registry, app: AppContext, workdir: Path):  # noqa: ANN001, ANN202
+def _crawl(registry, app: AppContext, workdir: Path):
     from crawlers.run import run_crawl
 
     return run_crawl(registry, app.settings.stream_url, state_dir=workdir / "crawl-state",
