@@ -154,25 +154,35 @@ class EmbeddedStream(Stream):
             return
         now = time.time()
         try:
-            with _sqlite.transaction(self._conn) as conn:
-                for topic, batch in _by_topic(rows).items():
-                    conn.execute("INSERT OR IGNORE INTO topics (name) VALUES (?)", (topic,))
-                    topic_id, start = conn.execute(
-                        "SELECT id, next_offset FROM topics WHERE name = ?", (topic,)
-                    ).fetchone()
-                    conn.executemany(
-                        "INSERT INTO records (topic_id, offset, ts, key, value) VALUES (?,?,?,?,?)",
-                        [(topic_id, start + i, now, k, v) for i, (k, v) in enumerate(batch)],
-                    )
-                    conn.execute(
-                        "UPDATE topics SET next_offset = ? WHERE id = ?",
-                        (start + len(batch), topic_id),
-                    )
+            try:
+                self._insert(rows, now)
+            except sqlite3.Error as exc:
+                # A full log gets room back only from retention, which otherwise runs after a
+                # successful append: run it now and retry once if it deleted anything.
+                if "full" not in str(exc) or not self.apply_retention():
+                    raise
+                self._insert(rows, now)
         except sqlite3.Error as exc:
             raise _sqlite.translate(exc, self.path) from exc
         self.published += len(rows)
         if time.monotonic() - self._last_retention >= RETENTION_EVERY_S:
             self.apply_retention()
+
+    def _insert(self, rows: list[Row], now: float) -> None:
+        with _sqlite.transaction(self._conn) as conn:
+            for topic, batch in _by_topic(rows).items():
+                conn.execute("INSERT OR IGNORE INTO topics (name) VALUES (?)", (topic,))
+                topic_id, start = conn.execute(
+                    "SELECT id, next_offset FROM topics WHERE name = ?", (topic,)
+                ).fetchone()
+                conn.executemany(
+                    "INSERT INTO records (topic_id, offset, ts, key, value) VALUES (?,?,?,?,?)",
+                    [(topic_id, start + i, now, k, v) for i, (k, v) in enumerate(batch)],
+                )
+                conn.execute(
+                    "UPDATE topics SET next_offset = ? WHERE id = ?",
+                    (start + len(batch), topic_id),
+                )
 
     def _linger_loop(self) -> None:
         """Write a partial batch ``linger_ms`` after its first event, so consumers see it soon."""
