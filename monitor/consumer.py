@@ -61,10 +61,8 @@ class MonitorConsumer:
         stored: list[Stored] = []
         with self.sessions() as session:
             try:
-                for _record, event in batch:
-                    result = self.applier.apply(session, event)
-                    if result:
-                        stored.append(result)
+                results = self.applier.apply_batch(session, [event for _record, event in batch])
+                stored.extend(result for result in results if result)
                 session.commit()
             except BaseException:
                 session.rollback()

@@ -14,7 +14,6 @@ or are rare, as Vietnamese words); Nùng is written like Tày and is only told a
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 
 from cchc.vntext import nfc
@@ -82,7 +81,9 @@ _TIENG = re.compile(rf"\btieng (?:dan toc )?({_LANG_NAMES})\b")
 _BROADCAST = re.compile(r"\b(phat thanh|truyen hinh|chuong trinh|ban tin|thoi su|podcast)\b")
 
 _SCRIPTS = (("khmer", 0x1780, 0x17FF), ("cham", 0xAA00, 0xAA5F), ("thai", 0xAA80, 0xAADF))
-_SCRIPT_CHARS = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for _, lo, hi in _SCRIPTS) + "]")
+_SCRIPT_CHARS = re.compile(
+    "[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for _, lo, hi in _SCRIPTS) + "]"
+)
 _WORD = re.compile(r"\w+")
 
 _HMONG_WORDS = frozenset(

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import accumulate, product
 from importlib import resources
+from itertools import accumulate, product
 from typing import Any
 
 import yaml
@@ -60,8 +60,9 @@ class Lexicon:
         scoring = {k: float(v) for k, v in data["scoring"].items()}
         by_first: dict[str, list[tuple[list[str], str]]] = {}
         for phrase in alternatives:
+            entry = canonical[phrase.replace(" | ", " ")]
             for words in _variants(phrase):
-                by_first.setdefault(words[0], []).append((words, canonical[phrase.replace(" | ", " ")]))
+                by_first.setdefault(words[0], []).append((words, entry))
         version = int(data.get("version", 0))
         return cls(weights, scoring, version, pattern, canonical, by_first)
 
