@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cchc.context import AppContext
+from cchc.errors import ConfigError
 
 
 def register(cli: click.Group) -> None:
@@ -20,6 +21,8 @@ def register(cli: click.Group) -> None:
 @click.pass_obj
 def consume(app: AppContext, until_idle: bool) -> None:
     """Run the monitor: consume collected articles and health records, store them."""
+    from sqlalchemy.exc import OperationalError
+
     from monitor.consumer import MonitorConsumer
 
     app.role = "monitor"
@@ -29,6 +32,10 @@ def consume(app: AppContext, until_idle: bool) -> None:
         report = consumer.run(until_idle=until_idle)
     except KeyboardInterrupt:
         report = None
+    except OperationalError as error:  # the database went away mid-batch: nothing half-stored
+        raise ConfigError(f"Mất kết nối cơ sở dữ liệu khi đang lưu ({error.orig}). Lô đang xử lý "
+                          "chưa được ghi nhận và sẽ được xử lý lại: khi máy chủ CSDL hoạt động, "
+                          "chạy lại `cchc consume`.") from error
     finally:
         consumer.close()
     if report:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from tests.faults.articles import sources_yaml
+from stream import open_stream
+from stream.events import Envelope
+from tests.faults.articles import publish, sources_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 PLAN = REPO / "plans" / "ha-giang-2024.yaml"
@@ -114,3 +118,43 @@ def wait_until(condition: Callable[[], bool], timeout_s: float, what: str) -> No
     while not condition():
         assert time.monotonic() < deadline, f"timed out after {timeout_s} s waiting for {what}"
         time.sleep(0.05)
+
+
+WAVE = 10  # every 0.25 s: 7.5 s of arrivals for 300 events, longer than two consumer starts
+
+
+def publish_in_waves(home: Home, events: list[Envelope]) -> threading.Thread:
+    """Publish ``events`` from a thread, ``WAVE`` at a time, as a crawler would while it runs."""
+
+    def run() -> None:
+        stream = open_stream(home.stream_url, outbox_path=home.path / "outbox-test.db")
+        try:
+            for start in range(0, len(events), WAVE):
+                publish(stream, events[start : start + WAVE])
+                time.sleep(0.25)
+        finally:
+            stream.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_for_articles(home: Home, proc: subprocess.Popen[str], count: int,
+                      timeout_s: float = 90) -> None:  # fmt: skip
+    """Until ``count`` articles are stored, or the process ended."""
+    wait_until(lambda: stored_articles(home.database_url) >= count or proc.poll() is not None,
+               timeout_s, f"{count} stored articles")  # fmt: skip
+
+
+def stop_with_ctrl_c(proc: subprocess.Popen[str]) -> int:
+    """SIGINT (the operator's Ctrl-C) and the exit code; the stderr is shown when it is not 0."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        _out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _out, err = proc.communicate()
+    if proc.returncode:
+        print(err)
+    return proc.returncode

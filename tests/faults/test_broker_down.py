@@ -10,9 +10,7 @@ monitor consumes and stores every article exactly once, and the demo's verdicts 
 from __future__ import annotations
 
 import json
-import signal
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from crawlers.run import run_crawl
 from monitor.canonical import canonical_url
 from stream.events import Envelope
 from stream.testing import fast_kafka_url, free_port, start_tansu, tansu_binary
-from tests.faults.helpers import Home, counts, stored_articles, wait_until
+from tests.faults.helpers import Home, counts, stop_with_ctrl_c, wait_for_articles
 
 pytestmark = [pytest.mark.slow, pytest.mark.kafka,
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # fmt: skip
@@ -89,17 +87,8 @@ def test_crawl_while_broker_down_loses_nothing(tmp_path: Path) -> None:
 
 def consume_everything(home: Home, expected: int) -> None:
     proc = home.spawn("consume")
-    try:
-        wait_until(lambda: stored_articles(home.database_url) >= expected or proc.poll() is not None,
-                   90, f"{expected} stored articles")  # fmt: skip
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            _out, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _out, err = proc.communicate()
-    assert proc.returncode == 0, err
+    wait_for_articles(home, proc, expected)
+    assert stop_with_ctrl_c(proc) == 0
 
 
 def evaluate(home: Home) -> list[dict]:
