@@ -15,6 +15,7 @@ from cchc.commands import register
 from cchc.context import AppContext
 from cchc.errors import CchcError
 from cchc.settings import Settings
+from rules.plan_schema import PlanError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -53,4 +54,7 @@ def main() -> None:
     except CchcError as error:
         click.echo(f"Lỗi: {error}", err=True)
         sys.exit(error.exit_code)
+    except PlanError as error:  # a bad plan in the plans folder, met by any command
+        click.echo(f"Lỗi: tệp kế hoạch không hợp lệ (sửa rồi chạy lại):\n{error}", err=True)
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
