@@ -174,7 +174,7 @@ _TAY_WORDS = frozenset(
         "tằng",
     ]
 )
-_TAY_STRONG_START = re.compile(r"^(sl|pj|bj|mj|kj)")
+_TAY_STRONG_STARTS = ("sl", "pj", "bj", "mj", "kj")
 _TAY_DOUBLE_VOWEL = re.compile(r"o[oóòỏõọ]|[oóòỏõọ]o")
 
 
@@ -237,7 +237,7 @@ def _by_script(body: str) -> tuple[str, str] | None:
 
 
 def _words(body: str) -> list[str]:
-    return [w for w in _WORD.findall(body.lower()) if w.isalpha()]
+    return list(filter(str.isalpha, _WORD.findall(body.lower())))
 
 
 def _by_hmong(words: list[str]) -> tuple[str, str] | None:
@@ -275,15 +275,13 @@ def _by_tay(tokens: list[str]) -> tuple[str, str] | None:
     if len(tokens) < 5:
         return None
     counts = Counter(tokens)
-    distinct = {t for t in counts if _looks_tay(t)}
+    distinct = set(_TAY_WORDS.intersection(counts))
+    distinct.update(t for t in counts if t.startswith(_TAY_STRONG_STARTS))
+    distinct.update(  # the double-vowel pattern always holds a plain "o"
+        t for t in counts if "o" in t and not t.isascii() and _TAY_DOUBLE_VOWEL.search(t)
+    )
     hits = sum(counts[t] for t in distinct)
     if len(distinct) >= 3 and hits >= 0.06 * len(tokens):
         sample = ", ".join(sorted(distinct)[:6])
         return "tay", f"chữ Tày–Nùng: {hits}/{len(tokens)} từ đặc trưng, ví dụ {sample}"
     return None
-
-
-def _looks_tay(word: str) -> bool:
-    if word in _TAY_WORDS or _TAY_STRONG_START.match(word):
-        return True
-    return not word.isascii() and bool(_TAY_DOUBLE_VOWEL.search(word))

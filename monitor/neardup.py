@@ -48,8 +48,9 @@ def simhash(text: str) -> int:
     words = _body_words(text)
     if len(words) < MIN_WORDS:
         return _to_signed(_stable_hash("short\x00" + " ".join(_WORD.findall(fold(text)))))
-    shingles = {" ".join(gram) for gram in zip(*(words[i:] for i in range(SHINGLE_WORDS)))}
-    digests = b"".join(blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles)
+    encoded = " ".join(words).encode("utf-8").split(b" ")  # one encode for every shingle
+    shingles = {b" ".join(gram) for gram in zip(*(encoded[i:] for i in range(SHINGLE_WORDS)))}
+    digests = b"".join([blake2b(shingle, digest_size=8).digest() for shingle in shingles])
     return _to_signed(_combine(digests, len(shingles)))
 
 
