@@ -48,7 +48,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | str]]:
 
 
 def _jsonl_rows(content: str) -> Iterator[tuple[int, dict[str, str] | str]]:
-    for number, line in enumerate(content.splitlines(), start=1):
+    # "\n" only: splitlines() also splits at U+2028, form feeds etc., legal inside JSON strings
+    for number, line in enumerate(content.split("\n"), start=1):
         if not line.strip():
             continue
         try:
