@@ -39,11 +39,26 @@ def fold(text: str | None) -> str:
     """Lower-case, diacritics-free, single-spaced form; equal to ``cchc.vntext.fold(text)``."""
     if not text:
         return ""
+    lowered = _unmarked_lower(text)
+    return reference_fold(text) if lowered is None else " ".join(lowered.split())
+
+
+def fold_lines(text: str) -> list[str]:
+    """``[fold(line) for line in text.splitlines()]`` in one pass over the text: line breaks
+    are untouched by decomposition, mark removal and lower-casing (unless dropping marks joins
+    "\r" and "\n" into one break: then line by line)."""
+    lowered = _unmarked_lower(text)
+    lines = lowered.splitlines() if lowered is not None else []
+    if lowered is None or len(lines) != len(text.splitlines()):
+        return [fold(line) for line in text.splitlines()]
+    return [" ".join(line.split()) for line in lines]
+
+
+def _unmarked_lower(text: str) -> str | None:
+    """đ→d, NFD, marks dropped, lower-cased; None when the text leaves the BMP."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     if not _NOT_ASCII_OR_MARK.search(decomposed):  # plain Vietnamese: marks are all non-ASCII
-        stripped = decomposed.encode("ascii", "ignore").decode("ascii")
-    elif _ASTRAL.search(decomposed):
-        return reference_fold(text)
-    else:
-        stripped = _MARKS.sub("", decomposed)
-    return " ".join(stripped.lower().split())
+        return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    if _ASTRAL.search(decomposed):
+        return None
+    return _MARKS.sub("", decomposed).lower()

@@ -17,6 +17,7 @@ import yaml
 
 from monitor.fastfold import fold
 
+_OTHER_SPACE = re.compile(r"[^\S ]")
 _PUNCT = re.compile(r"[^\w\s]+[\W_]*")  # spaces before a run are collapsed with the rest
 
 
@@ -88,7 +89,7 @@ class Lexicon:
         in the regular expression, which still serves any other spacing.
         """
         words = normalised.split(" ")
-        if len(words) < 3 or len(normalised.split()) != len(words) - 2:
+        if len(words) < 3 or "  " in normalised or _OTHER_SPACE.search(normalised):
             return [(self._canonical[m.group(1).replace(" | ", " ")], m.start())
                     for m in self._pattern.finditer(normalised)]
         by_first = self._by_first
@@ -105,8 +106,8 @@ class Lexicon:
                     break
         if not found:
             return []
-        starts = list(accumulate((len(word) + 1 for word in words), initial=0))
-        return [(phrase, starts[index]) for index, phrase in found]
+        lengths = list(accumulate(map(len, words), initial=0))  # offset = letters + spaces before
+        return [(phrase, lengths[index] + index) for index, phrase in found]
 
 
 def _variants(normalised_phrase: str) -> list[list[str]]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from hashlib import blake2b
 
-from monitor.fastfold import fold
+from monitor.fastfold import fold, fold_lines
 
 SHINGLE_WORDS = 3
 MIN_WORDS = 30
@@ -57,7 +57,8 @@ def simhash(text: str) -> int:
 def _body_words(text: str) -> list[str]:
     """Folded words of the story lines: credit/share lines, short header/footer lines and a
     leading headline (portals rewrite titles when they republish) are left out."""
-    lines = [fold(line) for line in (text or "").splitlines() if line.strip()]
+    text = text or ""
+    lines = [folded for line, folded in zip(text.splitlines(), fold_lines(text)) if line.strip()]
     if len(lines) > 1 and _is_headline(lines[0]):
         lines = lines[1:]
     words: list[str] = []
