@@ -12,7 +12,7 @@ import gzip
 import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -69,6 +69,7 @@ class EventApplier:
 
     def apply_batch(self, session: Session, events: Sequence[Envelope]) -> list[Stored | None]:
         """What ``apply`` would return for each event in turn."""
+        events = [_without_nul(event) for event in events]
         done = _processed(session, [event.id for event in events])
         urls = {canonical_url(e.payload["url"]) for e in events if e.type == "article.collected"}
         known = _articles(session, urls)
@@ -155,6 +156,14 @@ class EventApplier:
             detail=payload.get("detail") or "",
             at=parse_iso_datetime(payload.get("at")) or _now(),
         ))
+
+
+def _without_nul(event: Envelope) -> Envelope:
+    """PostgreSQL text cannot hold U+0000: one stray NUL failed its whole batch on every retry."""
+    if not any(isinstance(v, str) and "\x00" in v for v in event.payload.values()):
+        return event
+    return replace(event, payload={k: v.replace("\x00", "") if isinstance(v, str) else v
+                                   for k, v in event.payload.items()})
 
 
 def _processed(session: Session, event_ids: Iterable[str]) -> set[str]:

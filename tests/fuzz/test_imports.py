@@ -165,3 +165,22 @@ def test_a_line_separator_inside_a_json_string_keeps_the_row_whole(tmp_path: Pat
     row = {"url": f"{GOOD}1", "title": "Một cửa\u2028liên thông", "published": "2024-08-15"}
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
     assert account(path) == (1, [])
+
+
+def test_a_nul_character_never_blocks_the_monitor(sessions) -> None:
+    """Found by the fuzzer: a NUL in an imported or crawled text is fine for SQLite, but
+    PostgreSQL refuses it, so the whole batch failed again on every restart of the consumer."""
+    from monitor.judge import Judge
+    from monitor.models import ArticleRow
+    from monitor.relevance import RelevanceClassifier
+    from monitor.store import EventApplier
+
+    applier = EventApplier(Judge(RelevanceClassifier(None), AgencyDirectory([])))
+    event = row_to_event({"url": f"{GOOD}nul", "title": "Một cửa\x00 liên thông",
+                          "text": "Cải cách\x00 hành chính", "published": "2024-08-15"},
+                         AgencyDirectory([]))  # fmt: skip
+    with sessions() as session:
+        assert applier.apply(session, event) is not None
+        session.commit()
+        row = session.query(ArticleRow).one()
+    assert (row.title, row.text) == ("Một cửa liên thông", "Cải cách hành chính")
