@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,12 +34,13 @@ class ArticleItem:
     canonical_url: str = ""  # beyond the v1 contract: rel=canonical / og:url of the page
 
     def payload(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)  # every field is a plain value: no deep copy (asdict) needed
 
 
 @dataclass
 class HealthItem:
-    """A ``source.health`` v1 payload: the outcome of one fetch attempt."""
+    """A ``source.health`` v1 payload: the outcome of one fetch (or of a run of ok fetches, see
+    :mod:`crawlers.healthruns`)."""
 
     source_id: str
     agency_id: str
@@ -50,6 +51,6 @@ class HealthItem:
     at: str = ""
 
     def payload(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = dict(self.__dict__)
         data["at"] = self.at or now_iso()
         return data

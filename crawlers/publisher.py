@@ -9,6 +9,7 @@ from weakref import WeakKeyDictionary
 
 from scrapy.exceptions import NotConfigured
 
+from crawlers.healthruns import HealthRuns
 from crawlers.items import ArticleItem, HealthItem
 
 if TYPE_CHECKING:
@@ -25,11 +26,13 @@ _PUBLISHERS: WeakKeyDictionary[Crawler, EventPublisher] = WeakKeyDictionary()
 class EventPublisher:
     """Publishes ``article.collected`` and ``source.health`` events keyed by agency id.
 
-    Shared by the item pipeline and the health extension of one crawler (see :meth:`of`)."""
+    Shared by the item pipeline, the spiders and the health extension of one crawler (see
+    :meth:`of`). ``counts`` counts fetches per outcome, even where ok fetches share one event."""
 
     def __init__(self, stream: Stream) -> None:
         self.stream = stream
         self.counts: Counter[str] = Counter()
+        self._runs = HealthRuns(self._publish_health)
 
     @classmethod
     def of(cls, crawler: Crawler) -> EventPublisher:
@@ -53,16 +56,21 @@ class EventPublisher:
         self.counts["articles_updated" if item.update else "articles_new"] += 1
 
     def health(self, item: HealthItem) -> None:
+        """The outcome of one fetch; consecutive ok fetches of a source share one event."""
+        self.counts[f"health/{item.outcome}"] += 1
+        if item.outcome != "ok":
+            logger.info("source %s: %s %s (%s) %s", item.source_id, item.outcome, item.url,
+                        item.status, item.detail)  # fmt: skip
+        self._runs.record(item)
+
+    def _publish_health(self, item: HealthItem) -> None:
         from stream.events import Envelope
 
         self.stream.publish(
             HEALTH_TOPIC, item.agency_id, Envelope.new("source.health", item.payload())
         )
-        self.counts[f"health/{item.outcome}"] += 1
-        if item.outcome != "ok":
-            logger.info("source %s: %s %s (%s) %s", item.source_id, item.outcome, item.url,
-                        item.status, item.detail)  # fmt: skip
 
     def close(self) -> None:
+        self._runs.close()
         self.stream.flush()
         self.stream.close()

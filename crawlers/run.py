@@ -7,6 +7,7 @@ makes it callable any number of times from one process (CLI, scheduler, tests).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import time
 from dataclasses import dataclass, field
@@ -88,6 +89,9 @@ def crawl_in_this_process(registry: Registry, stream_url: str, state_dir: Path,
     }
     started = time.monotonic()
     process = CrawlerProcess(merged)
+    # Scrapy filters by level in its handler, after every debug record ("Crawled", "Scraped
+    # from") was built; this process has no other handler, so filter at the logger instead.
+    logging.root.setLevel(process.settings.get("LOG_LEVEL"))
     crawler = process.create_crawler(SourcesSpider)
     process.crawl(crawler, registry=registry)
     process.start()

@@ -32,8 +32,18 @@ SETTINGS: dict[str, object] = {
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "DOWNLOADER_MIDDLEWARES": {
+        # Our scope middleware keeps each source on its site; Scrapy's (allowed_domains) is idle.
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+        "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site needs a login
         "crawlers.downloadermiddlewares.scope.SourceScopeMiddleware": 50,
         "crawlers.downloadermiddlewares.conditional.ConditionalGetMiddleware": 560,
+    },
+    # Every middleware runs once per request and once per item or request a callback returns;
+    # these do nothing we use (no depth limit, no Referer needed, a development-time meta check).
+    "SPIDER_MIDDLEWARES": {
+        "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+        "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+        "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
     },
     "ITEM_PIPELINES": {"crawlers.pipelines.publish.PublishPipeline": 500},
     "EXTENSIONS": {"crawlers.extensions.health.HealthExtension": 500},

@@ -43,7 +43,10 @@ def canonical_url(selector: Selector, url: str) -> str:
     for query in ('link[rel="canonical"]::attr(href)', 'meta[property="og:url"]::attr(content)'):
         found = (selector.css(query).get() or "").strip()
         if found.startswith(("http", "/")):
-            return urljoin(url, found)
+            try:
+                return urljoin(url, found)
+            except ValueError:  # e.g. "http://[::1": a broken link must not lose the article
+                continue
     return url
 
 

@@ -1,10 +1,10 @@
-"""Item pipeline: articles to ``articles``, health records to ``source-health``."""
+"""Item pipeline: articles to ``articles`` (health records are published by the spiders)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crawlers.items import ArticleItem, HealthItem
+from crawlers.items import ArticleItem
 from crawlers.publisher import EventPublisher
 
 if TYPE_CHECKING:
@@ -22,8 +22,6 @@ class PublishPipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem):
             self.publisher.article(item)
-        elif isinstance(item, HealthItem):
-            self.publisher.health(item)
         return item
 
     def close_spider(self) -> None:

@@ -30,12 +30,12 @@ class FeedSpiderMixin(SourceSpiderBase):
         source: Source = response.meta["source"]
         if response.status == 304:
             self.remember(response)
-            yield self.health(response, "ok", "nguồn tin không đổi (304)")
+            self.health(response, "ok", "nguồn tin không đổi (304)")
             yield from self.revisits(response)
             return
         reason = self.binary_reason(response)
         if reason:
-            yield self.health(response, "binary", reason)
+            self.health(response, "binary", reason)
             return
         headers = {"content-type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
                    "content-location": response.url}  # fmt: skip
@@ -47,7 +47,7 @@ class FeedSpiderMixin(SourceSpiderBase):
         empty = sum(1 for entry in entries if not any(_entry_texts(entry)))
         if empty:
             detail += f"; bỏ qua {empty} mục không có tiêu đề lẫn nội dung"
-        yield self.health(response, outcome, detail)
+        self.health(response, outcome, detail)
         self.remember(response)
         language = _feed_language(parsed.feed.get("language")) or source.language
         on_site_links: list[tuple[str, str | None]] = []

@@ -24,12 +24,12 @@ class ListingSpiderMixin(SourceSpiderBase):
         page = response.meta.get("page", 1)
         if response.status == 304:
             self.remember(response)
-            yield self.health(response, "ok", f"trang {page} không đổi (304)")
+            self.health(response, "ok", f"trang {page} không đổi (304)")
             yield from self.revisits(response)
             return
         reason = self.binary_reason(response)
         if reason:
-            yield self.health(response, "binary", reason)
+            self.health(response, "binary", reason)
             return
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         html, _ = decode_body(response.body, content_type)
@@ -38,9 +38,9 @@ class ListingSpiderMixin(SourceSpiderBase):
         links = [response.urljoin(link) for link in select_all(selector, source.links)]
         self.remember(response)
         if links:
-            yield self.health(response, "ok", f"trang {page}: {len(links)} liên kết")
+            self.health(response, "ok", f"trang {page}: {len(links)} liên kết")
         else:
-            yield self.health(response, "parse_error",
+            self.health(response, "parse_error",
                               f"trang {page}: bộ chọn links {source.links!r} không tìm thấy liên kết nào")  # fmt: skip
         yield from self.article_requests(source, [(link, None) for link in links])
         yield from self.revisits(response)

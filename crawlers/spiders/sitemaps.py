@@ -35,7 +35,7 @@ class SitemapSpiderMixin(SourceSpiderBase):
         source: Source = response.meta["source"]
         if response.status == 304:
             self.remember(response)
-            yield self.health(response, "ok", "sitemap không đổi (304)")
+            self.health(response, "ok", "sitemap không đổi (304)")
             yield from self.revisits(response)
             return
         body = response.body
@@ -43,13 +43,11 @@ class SitemapSpiderMixin(SourceSpiderBase):
             try:
                 body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
             except Exception as error:  # noqa: BLE001 - gzip errors and the size cap differ in type
-                yield self.health(
-                    response, "parse_error", f"không giải nén được sitemap gzip: {error}"
-                )
+                self.health(response, "parse_error", f"không giải nén được sitemap gzip: {error}")
                 return
         reason = self.binary_reason(response, body)
         if reason:
-            yield self.health(response, "binary", reason)
+            self.health(response, "binary", reason)
             return
         parser = _xml_parser()
         try:
@@ -60,7 +58,7 @@ class SitemapSpiderMixin(SourceSpiderBase):
             parser_error = "; ".join(str(e.message) for e in list(parser.error_log)[:3])
         kind = etree.QName(root).localname if root is not None else ""
         if kind not in ("urlset", "sitemapindex"):
-            yield self.health(response, "parse_error",
+            self.health(response, "parse_error",
                               f"không phải sitemap XML ({parser_error or 'phần tử gốc ' + kind})")  # fmt: skip
             return
         self.remember(response)
@@ -68,13 +66,13 @@ class SitemapSpiderMixin(SourceSpiderBase):
         limit = self.crawler.settings.getint("CCHC_MAX_SITEMAP_URLS", 5000)
         detail = f"{len(entries)} mục" + (f" (chỉ đọc {limit})" if len(entries) > limit else "")
         if parser_error:
-            yield self.health(
+            self.health(
                 response,
                 "parse_error",
                 f"cảnh báo: XML hỏng, vẫn đọc được {detail}: {parser_error}",
             )
         else:
-            yield self.health(response, "ok", detail)
+            self.health(response, "ok", detail)
         links = [(_child_text(node, "loc"), _child_text(node, "publication_date") or _child_text(node, "lastmod"))
                  for node in entries[:limit]]  # fmt: skip
         links = [

@@ -129,7 +129,9 @@ def test_bozo_feed_yields_good_entries_and_a_parse_warning(crawled: Crawled) -> 
 
 
 def test_sitemap_index_gzip_and_news(crawled: Crawled) -> None:
-    assert [h["outcome"] for h in crawled.events.health_for("/sitemap-tin.xml.gz")] == ["ok"]
+    (index,) = [h for h in crawled.events.health if h["source_id"] == "snv-sitemap"]
+    assert index["outcome"] == "ok" and index["url"].endswith("/sitemap.xml")
+    assert index["detail"].startswith("2 lần đọc thành công")  # the index and the .gz sitemap
     assert crawled.events.article("/tin/cchc-4.html")["source_id"] in {
         "snv-sitemap",
         "snv-sitemap-hong",
@@ -157,7 +159,7 @@ def test_listing_pagination_and_stale_selector(crawled: Crawled) -> None:
         ("/rieng/noi-bo.html", "robots_denied", None),
         ("localhost:{port}/tin/ngoai.html", "offsite", None),
         ("127.0.0.1:9/rss.xml", "connection_error", None),
-        ("/tin/cchc-1.html", "ok", 200),
+        ("127.0.0.1:{port}/rss.xml", "ok", 200),  # the feed and its articles: one run of oks
     ],
 )
 def test_every_fetch_outcome_is_a_health_event(
@@ -168,6 +170,18 @@ def test_every_fetch_outcome_is_a_health_event(
     assert (event["outcome"], event["status"]) == (outcome, status)
     assert event["source_id"] and event["agency_id"] and event["at"]
     assert event["outcome"] == "ok" or event["detail"]
+
+
+def test_ok_fetches_share_an_event_per_source_and_failures_do_not(crawled: Crawled) -> None:
+    health, counts = crawled.events.health, crawled.report.health
+    failures = [h for h in health if h["outcome"] != "ok"]
+    assert len(failures) == sum(n for outcome, n in counts.items() if outcome != "ok")
+    oks = [h for h in health if h["outcome"] == "ok"]
+    assert len(oks) < counts["ok"]  # the report still counts every ok fetch
+    fetched = sum(int(h["detail"].split()[0]) if "lần đọc" in h["detail"] else 1 for h in oks)
+    assert fetched == counts["ok"]
+    (listing_ok, *rest) = [h for h in health if h["source_id"] == "snv-cchc"]
+    assert listing_ok["url"].endswith("/chuyen-muc/cchc") and rest  # a failure ended the run
 
 
 def test_malformed_html_is_still_read(crawled: Crawled) -> None:
