@@ -11,7 +11,15 @@ import pytest
 from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+
+
+def _shared() -> Path:
+    """../shared beside the checkout, or CCHC_SHARED_DIR for a checkout kept elsewhere."""
+    override = os.environ.get("CCHC_SHARED_DIR")
+    return Path(override) if override else REPO.parent / "shared"
+
+
+SHARED = _shared()
 CORPUS = SHARED / "corpus"
 
 
