@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from cchc.vntext import nfc, parse_iso_datetime
@@ -75,23 +75,29 @@ class EventApplier:
         known = _articles(session, urls)
         self.judge.prepare(session, [row.id for row in known.values()])
         versions: dict[int, _Version] = {}
+        applied: list[dict[str, object]] = []
         for number, event in enumerate(events):
             if event.id in done:
                 continue
             done.add(event.id)
-            session.add(ProcessedEventRow(event_id=event.id, processed_at=_now()))
+            applied.append({"event_id": event.id, "processed_at": _now()})
             if event.type == "article.collected":
                 version = self._article(session, known, event.payload)
                 if version:
                     versions[number] = version
             elif event.type == "source.health":
                 self._health(session, event.id, event.payload)
+        if applied:  # write-only rows go in as one multi-row insert, not as ORM objects
+            session.execute(insert(ProcessedEventRow), applied)
         if versions:
             session.flush()
         results: list[Stored | None] = [None] * len(events)
         created: set[int] = set()
+        snapshots: list[dict[str, object]] = []
         for number, version in versions.items():
-            results[number] = self._settle(session, version, created)
+            results[number] = self._settle(session, version, created, snapshots)
+        if snapshots:
+            session.execute(insert(SnapshotRow), snapshots)
         return results
 
     def _article(
@@ -132,15 +138,17 @@ class EventApplier:
         return _Version(row, created, relevance, row.simhash, row.agency_id, published,
                         row.version, digest, html, now)
 
-    def _settle(self, session: Session, version: _Version, created: set[int]) -> Stored:
+    def _settle(self, session: Session, version: _Version, created: set[int],
+                snapshots: list[dict[str, object]]) -> Stored:
         """Cluster, classification and snapshot of one version, in event order."""
         row = version.row
         first = version.created and row.id not in created
         created.add(row.id)
         self.judge.settle(session, row, version.relevance, version.signature, new=first)
         if version.html:
-            session.add(SnapshotRow(article_id=row.id, sha256=version.digest, fetched_at=version.at,
-                                    html_gz=gzip.compress(version.html.encode("utf-8"))))
+            snapshots.append({"article_id": row.id, "sha256": version.digest,
+                              "fetched_at": version.at,
+                              "html_gz": gzip.compress(version.html.encode("utf-8"))})
         return Stored(row.id, row.canonical_url, version.agency_id, version.published,
                       version.relevance.cchc, version.version)
 
