@@ -76,7 +76,7 @@ def jsonl(rows: list[dict | str]) -> str:
 
 def csv_text(rows: list[dict | str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)  # as Excel saves
     writer.writerow(["url", "title", "published", "text"])
     for row in rows:
         cells = [row] if isinstance(row, str) else [row.get(k, "") for k in

@@ -26,6 +26,7 @@ from tests.crawlers.conftest import crawl, read_events
 from tests.crawlers.server import Site, serve
 from tests.fuzz.conftest import TALLY
 
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser 6 notices
 FAST = settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
                 HealthCheck.function_scoped_fixture])  # fmt: skip
 ONE = settings(max_examples=1, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
