@@ -3,12 +3,15 @@ change (incrementally), and the changed verdicts are stored before the offsets a
 
 The evaluator is built from the database at start (the roster: every agency gets a verdict even
 with no events) and rebuilt when the local date changes, so incremental results always equal a
-batch evaluation for the same as-of date.
+batch evaluation for the same as-of date. It is also rebuilt every ``rebuild_every`` seconds: an
+``article.stored`` event lost between the monitor's commit and its publish (a crash in that
+window) then delays a verdict by at most that long, never for good.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -27,7 +30,7 @@ GROUP = "rules"
 
 class RulesConsumer:
     def __init__(self, stream: Stream, sessions: sessionmaker[Session], plans: list[Plan],
-                 today: Callable[[], date]) -> None:
+                 today: Callable[[], date], *, rebuild_every: float = 3600.0) -> None:
         self.stream = stream
         self.sessions = sessions
         self.plans = plans
@@ -35,6 +38,8 @@ class RulesConsumer:
         self.consumer = stream.consumer(GROUP, [ARTICLE_STORED])
         self.evaluator: IncrementalEvaluator | None = None
         self.as_of: date | None = None
+        self.built_at = 0.0
+        self.rebuild_every = rebuild_every
         self.updated = 0
 
     def run(self, *, until_idle: bool = False,
@@ -49,13 +54,14 @@ class RulesConsumer:
 
     def _evaluator(self) -> IncrementalEvaluator:
         today = self.today()
-        if self.evaluator is None or today != self.as_of:
+        stale = time.monotonic() - self.built_at > self.rebuild_every
+        if self.evaluator is None or today != self.as_of or stale:
             with self.sessions() as session:
                 data = load_input(session, self.plans, today)
                 self.evaluator = IncrementalEvaluator(self.plans, data, today)
                 store_verdicts(session, self.evaluator.verdicts())
                 session.commit()
-            self.as_of = today
+            self.as_of, self.built_at = today, time.monotonic()
             log.info("rules: evaluator built for %s", today)
         return self.evaluator
 

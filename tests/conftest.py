@@ -48,7 +48,7 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         return
     server = os.environ["CCHC_TEST_POSTGRES_URL"]
     name = f"cchc_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -34,8 +34,13 @@ def notify(ctx: click.Context, app: AppContext, as_of: date, dry_run: Path | Non
     report = send_weekly(app, as_of, outbox_dir=dry_run, dry_run=dry_run is not None)
     for problem in report.problems:
         click.echo(problem, err=True)
+    for failed in report.failed:
+        click.echo(f"Không gửi được {failed.digest_kind} {failed.period} cho {failed.recipient} "
+                   f"sau {failed.attempts} lần: {failed.error}", err=True)
     click.echo(report.summary())
     if report.failed:
+        click.echo("Kiểm tra CCHC_SMTP_URL và máy chủ thư rồi chạy lại: thư đã gửi sẽ không gửi "
+                   "lại (sổ gửi thư ghi nhận từng thư).", err=True)
         ctx.exit(1)
 
 
