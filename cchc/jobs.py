@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from cchc.context import AppContext
 from cchc.settings import Settings
 
@@ -72,7 +74,7 @@ def reminders_job(config: str | None = None, **_: object) -> None:
         as_of = _today(app)
         verdicts, plans = current_verdicts(app, as_of)
         with app.sessions() as session:
-            report = notify_reminders(session, verdicts, _roster(plans), as_of=as_of,
+            report = notify_reminders(session, verdicts, _roster(plans, session), as_of=as_of,
                                       smtp_url=app.settings.smtp_url,
                                       outbox_dir=None if app.settings.smtp_url else app.settings.outbox_dir,
                                       sender=app.settings.mail_from)
@@ -99,16 +101,25 @@ def send_weekly(app: AppContext, as_of: date, *, outbox_dir: Path | None, dry_ru
     smtp_url = None if dry_run else app.settings.smtp_url
     outbox = outbox_dir or (None if smtp_url else app.settings.outbox_dir)
     with app.sessions() as session:
-        report = notify(None if dry_run else session, plans, verdicts, _roster(plans),
+        roster = _roster(plans, session)
+        report = notify(None if dry_run else session, plans, verdicts, roster,
                         as_of=as_of, smtp_url=smtp_url, outbox_dir=outbox,
                         sender=app.settings.mail_from, prev_verdicts=previous)
         session.commit()
     return report
 
 
-def _roster(plans: list) -> list:
+def _roster(plans: list, session: Session) -> list:
+    """Every plan's agencies, with the e-mail addresses of the plan and the source registry."""
+    from dataclasses import replace
+
+    from monitor.agencies import load_agencies
+
+    known = {agency.id: agency for agency in load_agencies(session)}
     seen: dict[str, object] = {}
     for plan in plans:
         for agency in plan.agencies:
-            seen.setdefault(agency.id, agency)
+            stored = known.get(agency.id)
+            emails = tuple(dict.fromkeys((*agency.emails, *(stored.emails if stored else ()))))
+            seen.setdefault(agency.id, replace(agency, emails=emails))
     return list(seen.values())
