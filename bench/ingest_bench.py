@@ -34,12 +34,38 @@ from stream import open_stream
 from stream.events import ARTICLES, Envelope
 
 TEXT_BYTES = 3000
-DISTRICTS = ("Bắc Quang", "Đồng Văn", "Mèo Vạc", "Yên Minh", "Quản Bạ", "Vị Xuyên", "Hoàng Su Phì",
-             "Xín Mần", "Bắc Mê", "Quang Bình", "Ninh Sơn", "Ninh Phước", "Thuận Bắc", "Bác Ái")
-DEPARTMENTS = ("Nội vụ", "Tư pháp", "Tài chính", "Xây dựng", "Y tế", "Giáo dục và Đào tạo",
-               "Thông tin và Truyền thông", "Tài nguyên và Môi trường", "Công Thương",
-               "Kế hoạch và Đầu tư", "Lao động - Thương binh và Xã hội", "Giao thông vận tải",
-               "Nông nghiệp và Phát triển nông thôn", "Văn hóa, Thể thao và Du lịch")
+DISTRICTS = (
+    "Bắc Quang",
+    "Đồng Văn",
+    "Mèo Vạc",
+    "Yên Minh",
+    "Quản Bạ",
+    "Vị Xuyên",
+    "Hoàng Su Phì",
+    "Xín Mần",
+    "Bắc Mê",
+    "Quang Bình",
+    "Ninh Sơn",
+    "Ninh Phước",
+    "Thuận Bắc",
+    "Bác Ái",
+)
+DEPARTMENTS = (
+    "Nội vụ",
+    "Tư pháp",
+    "Tài chính",
+    "Xây dựng",
+    "Y tế",
+    "Giáo dục và Đào tạo",
+    "Thông tin và Truyền thông",
+    "Tài nguyên và Môi trường",
+    "Công Thương",
+    "Kế hoạch và Đầu tư",
+    "Lao động - Thương binh và Xã hội",
+    "Giao thông vận tải",
+    "Nông nghiệp và Phát triển nông thôn",
+    "Văn hóa, Thể thao và Du lịch",
+)
 CCHC = (
     "{who} đã rà soát, đơn giản hóa {n} thủ tục hành chính thuộc thẩm quyền giải quyết trong quý {q}.",
     "Tỷ lệ hồ sơ giải quyết đúng hạn tại Bộ phận tiếp nhận và trả kết quả của {who} đạt {p}%.",
@@ -87,18 +113,30 @@ OTHER = (
 
 
 def agencies() -> list[Agency]:
-    found = [Agency(f"bm-so-{i}", f"Sở {name} tỉnh Bắc Minh", "so") for i, name in enumerate(DEPARTMENTS)]
-    found += [Agency(f"bm-ubnd-{i}", f"UBND huyện {d}", "ubnd_huyen") for i, d in enumerate(DISTRICTS)]
-    found += [Agency("bm-cong-ttdt", "Cổng Thông tin điện tử tỉnh Bắc Minh", "portal"),
-              Agency("bm-bao", "Báo Bắc Minh", "newspaper"),
-              Agency("bm-dai-ptth", "Đài Phát thanh - Truyền hình Bắc Minh", "broadcaster")]
+    found = [
+        Agency(f"bm-so-{i}", f"Sở {name} tỉnh Bắc Minh", "so") for i, name in enumerate(DEPARTMENTS)
+    ]
+    found += [
+        Agency(f"bm-ubnd-{i}", f"UBND huyện {d}", "ubnd_huyen") for i, d in enumerate(DISTRICTS)
+    ]
+    found += [
+        Agency("bm-cong-ttdt", "Cổng Thông tin điện tử tỉnh Bắc Minh", "portal"),
+        Agency("bm-bao", "Báo Bắc Minh", "newspaper"),
+        Agency("bm-dai-ptth", "Đài Phát thanh - Truyền hình Bắc Minh", "broadcaster"),
+    ]
     return found
 
 
 def sentence(rng: random.Random, pool: tuple[str, ...], owner: Agency) -> str:
     return rng.choice(pool).format(
-        who=owner.name, d=rng.choice(DISTRICTS), n=rng.randint(2, 900), p=rng.randint(60, 99),
-        q=rng.randint(1, 4), y=rng.randint(2019, 2025), m=rng.randint(1, 12))
+        who=owner.name,
+        d=rng.choice(DISTRICTS),
+        n=rng.randint(2, 900),
+        p=rng.randint(60, 99),
+        q=rng.randint(1, 4),
+        y=rng.randint(2019, 2025),
+        m=rng.randint(1, 12),
+    )
 
 
 def body(rng: random.Random, owner: Agency, cchc: bool) -> str:
@@ -117,13 +155,24 @@ def payload(rng: random.Random, owner: Agency, number: int, cchc: bool) -> dict:
     title = sentence(rng, CCHC if cchc else OTHER, owner).rstrip(".")[:120]
     return {
         "url": f"https://{owner.id}.bacminh.gov.vn/tin-tuc/bai-{number}.html?utm_source=rss",
-        "title": title, "text": text,
-        "html": "<html><body><article><h1>" + title + "</h1><p>"
-                + text.replace("\n", "</p><p>") + "</p></article></body></html>",
+        "title": title,
+        "text": text,
+        "html": "<html><body><article><h1>"
+        + title
+        + "</h1><p>"
+        + text.replace("\n", "</p><p>")
+        + "</p></article></body></html>",
         "published": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T08:00:00+07:00",
-        "author": "", "source_line": "", "section": "Tin tức", "kind_hint": "",
-        "language_hint": "vi", "agency_id": owner.id, "channel_id": owner.id,
-        "source_id": f"{owner.id}-rss", "fetched_at": "2024-12-30T09:00:00+07:00", "update": False,
+        "author": "",
+        "source_line": "",
+        "section": "Tin tức",
+        "kind_hint": "",
+        "language_hint": "vi",
+        "agency_id": owner.id,
+        "channel_id": owner.id,
+        "source_id": f"{owner.id}-rss",
+        "fetched_at": "2024-12-30T09:00:00+07:00",
+        "update": False,
     }
 
 
@@ -138,14 +187,20 @@ def make_events(count: int, seed: int = 5) -> list[bytes]:
         roll = rng.random()
         if roll < 0.10 and recent:
             original = rng.choice(recent)
-            copy = dict(original, url=original["url"].replace("tin-tuc", "portal-copy"),
-                        agency_id=portal.id, channel_id=portal.id, source_id="portal-rss",
-                        text=original["text"] + "\nNguồn: " + rng.choice(owners).name)
+            copy = dict(
+                original,
+                url=original["url"].replace("tin-tuc", "portal-copy"),
+                agency_id=portal.id,
+                channel_id=portal.id,
+                source_id="portal-rss",
+                text=original["text"] + "\nNguồn: " + rng.choice(owners).name,
+            )
             event = Envelope.new("article.collected", copy)
         elif roll < 0.13 and recent:
             original = rng.choice(recent)
-            changed = dict(original, text=original["text"] + " " + sentence(rng, CCHC, portal),
-                           update=True)
+            changed = dict(
+                original, text=original["text"] + " " + sentence(rng, CCHC, portal), update=True
+            )
             event = Envelope.new("article.collected", changed)
         elif roll < 0.14 and out:
             out.append(rng.choice(out))  # redelivery: the same event id again
@@ -171,8 +226,10 @@ def ingest(events: list[bytes], workdir: Path) -> tuple[float, ConsumeReport]:
     for event in decoded:
         stream.publish(ARTICLES, event.payload["agency_id"], event)
     stream.flush()
-    report = monitor.run(should_stop=lambda: consumed[0] >= len(events),
-                         on_batch=lambda r: consumed.__setitem__(0, r.events))
+    report = monitor.run(
+        should_stop=lambda: consumed[0] >= len(events),
+        on_batch=lambda r: consumed.__setitem__(0, r.events),
+    )
     elapsed = time.perf_counter() - started
     monitor.close()
     stream.close()
@@ -183,8 +240,20 @@ def ingest(events: list[bytes], workdir: Path) -> tuple[float, ConsumeReport]:
 BARE_SCHEMA = """CREATE TABLE articles (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, url TEXT,
  title TEXT, text TEXT, html TEXT, published TEXT, author TEXT, source_line TEXT, section TEXT,
  agency_id TEXT, channel_id TEXT, source_id TEXT, fetched_at TEXT)"""
-BARE_FIELDS = ("url", "title", "text", "html", "published", "author", "source_line", "section",
-               "agency_id", "channel_id", "source_id", "fetched_at")
+BARE_FIELDS = (
+    "url",
+    "title",
+    "text",
+    "html",
+    "published",
+    "author",
+    "source_line",
+    "section",
+    "agency_id",
+    "channel_id",
+    "source_id",
+    "fetched_at",
+)
 
 
 def bare(events: list[bytes], workdir: Path) -> float:
@@ -231,8 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         "ingest_ratio_to_bare": round(rate / bare_rate, 4),
         "ingest_articles": len(events),
         "ingest_stored": len(report.stored),
-        "ingest_text_bytes_mean": round(sum(len(json.loads(e)["payload"]["text"].encode())
-                                            for e in events) / len(events)),
+        "ingest_text_bytes_mean": round(
+            sum(len(json.loads(e)["payload"]["text"].encode()) for e in events) / len(events)
+        ),
     }
     if args.json:
         print(json.dumps(metrics))
