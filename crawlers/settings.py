@@ -30,13 +30,18 @@ SETTINGS: dict[str, object] = {
     # the default 100 only costs time (measured: a third of the crawl process's CPU).
     "CONCURRENT_ITEMS": 4,
     "TELNETCONSOLE_ENABLED": False,
+    # Scrapy 2.19's remote control runs Python code sent to a local HTTP port (and imports
+    # aiohttp at every start); a scheduled crawler has no use for it.
+    "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "DOWNLOADER_MIDDLEWARES": {
         # Our scope middleware keeps each source on its site; Scrapy's (allowed_domains) is idle.
         "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site needs a login
+        "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,  # ours, cheaper
         "crawlers.downloadermiddlewares.scope.SourceScopeMiddleware": 50,
         "crawlers.downloadermiddlewares.conditional.ConditionalGetMiddleware": 560,
+        "crawlers.downloadermiddlewares.metarefresh.MetaRefreshMiddleware": 580,
     },
     # Every middleware runs once per request and once per item or request a callback returns;
     # these do nothing we use (no depth limit, no Referer needed, a development-time meta check).

@@ -135,7 +135,11 @@ def build_site(site: Site) -> None:
     site.add("/chuyen-muc/cchc", f'<html><body><ul class="news-list">{anchors}</ul>'
              '<a class="next" href="/chuyen-muc/cchc?trang=2">Trang sau</a></body></html>')  # fmt: skip
     site.add("/chuyen-muc/cchc?trang=2", '<html><body><ul class="news-list">'
-             '<li><a class="title" href="/tin/cchc-3.html">Bài</a></li></ul></body></html>')  # fmt: skip
+             '<li><a class="title" href="/tin/cchc-3.html">Bài</a></li>'
+             '<li><a class="title" href="/tin/chuyen-trang.html">Bài đã chuyển</a></li></ul></body></html>')  # fmt: skip
+    site.add("/tin/chuyen-trang.html", '<html><head><META HTTP-EQUIV="Refresh" CONTENT="0; '
+             'URL=/tin/cchc-5.html"></head><body>Đang chuyển trang…</body></html>')  # fmt: skip
+    site.add("/tin/cchc-5.html", article("Bộ phận một cửa chuyển về trụ sở mới", BODY_3))
     site.add(
         "/chuyen-muc/doi-giao-dien",
         "<html><body><div class='new-layout'>Không có danh sách</div></body></html>",

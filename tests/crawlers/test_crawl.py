@@ -184,6 +184,14 @@ def test_ok_fetches_share_an_event_per_source_and_failures_do_not(crawled: Crawl
     assert listing_ok["url"].endswith("/chuyen-muc/cchc") and rest  # a failure ended the run
 
 
+def test_meta_refresh_is_followed(crawled: Crawled) -> None:
+    moved = crawled.events.article("/tin/cchc-5.html")
+    assert moved["title"] == "Bộ phận một cửa chuyển về trụ sở mới"
+    assert [path for path, *_ in crawled.site.log if path.startswith("/tin/c")].count(
+        "/tin/cchc-5.html"
+    ) == 1
+
+
 def test_malformed_html_is_still_read(crawled: Crawled) -> None:
     assert "niêm yết công khai tại trụ sở xã" in crawled.events.article("/tin/hong.html")["text"]
 
