@@ -223,9 +223,9 @@ def main() -> None:
     setup, incremental_ms = bench_incremental(plans, data, agencies)
     db_s = bench_db(plans, agencies, args.db_items) if args.db_items else 0.0
     figures = {
-        "items": len(items), "agencies": len(agencies), "plans": len(plans),
-        "rules": sum(len(p.rules) for p in plans),
-        "verdicts": len(verdicts), "evaluate_full_s": round(full, 3),
+        "evaluate_items": len(items), "evaluate_agencies": len(agencies),
+        "evaluate_plans": len(plans), "evaluate_rules": sum(len(p.rules) for p in plans),
+        "evaluate_verdicts": len(verdicts), "evaluate_full_s": round(full, 3),
         "index_build_s": round(index_s, 3), "evaluate_indexed_s": round(indexed_s, 3),
         "naive_count_rules_s": round(naive_s, 3), "speedup_vs_naive": round(naive_s / full, 2),
         "speedup_indexed_vs_naive": round(naive_s / indexed_s, 1),

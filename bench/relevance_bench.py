@@ -110,12 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cchc_f1": round(ours["f1"], 4),
         "cchc_clear_precision": round(clear["precision"], 4),
         "cchc_clear_recall": round(clear["recall"], 4),
-        "baseline_precision": round(naive["precision"], 4),
-        "baseline_recall": round(naive["recall"], 4),
-        "baseline_f1": round(naive["f1"], 4),
-        "f1_ratio_to_baseline": round(ours["f1"] / naive["f1"], 2) if naive["f1"] else None,
-        "articles_per_s": round(len(rows) / elapsed, 1),
-        "items": len(rows),
+        "cchc_baseline_precision": round(naive["precision"], 4),
+        "cchc_baseline_recall": round(naive["recall"], 4),
+        "cchc_baseline_f1": round(naive["f1"], 4),
+        "cchc_f1_ratio_to_baseline": round(ours["f1"] / naive["f1"], 2) if naive["f1"] else None,
+        "cchc_articles_per_s": round(len(rows) / elapsed, 1),
+        "cchc_items": len(rows),
     }
     if args.cv:
         cv = cross_validate(rows)
