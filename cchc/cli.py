@@ -15,6 +15,8 @@ from cchc.commands import register
 from cchc.context import AppContext
 from cchc.errors import CchcError
 from cchc.settings import Settings
+from notifier.smtp_url import SmtpUrlError
+from stream.errors import StreamConfigError, StreamError
 from rules.plan_schema import PlanError
 
 
@@ -56,5 +58,15 @@ def main() -> None:
         sys.exit(error.exit_code)
     except PlanError as error:  # a bad plan in the plans folder, met by any command
         click.echo(f"Lỗi: tệp kế hoạch không hợp lệ (sửa rồi chạy lại):\n{error}", err=True)
+        sys.exit(2)
+    except StreamConfigError as error:
+        click.echo(f"Lỗi: CCHC_STREAM_URL không dùng được: {error}", err=True)
+        sys.exit(2)
+    except StreamError as error:  # the broker or the log cannot be reached or written
+        click.echo(f"Lỗi luồng sự kiện ({error}). Kiểm tra CCHC_STREAM_URL và máy chủ Kafka / "
+                   "ổ đĩa, rồi chạy lại: sự kiện chưa gửi vẫn nằm trong tệp outbox.", err=True)
+        sys.exit(1)
+    except SmtpUrlError as error:
+        click.echo(f"Lỗi: CCHC_SMTP_URL không dùng được: {error}", err=True)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

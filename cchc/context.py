@@ -15,12 +15,17 @@ class AppContext:
     def __init__(self, settings: Settings, *, role: str = "cli") -> None:
         self.settings = settings
         self.role = role  # each producing process keeps its own outbox file
+        self.create_database = False
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        """The database; created on first use only where it is expected (the default file under
+        CCHC_HOME, or a command that sets ``create_database``), never at a mistyped path."""
         from monitor.database import open_database
 
-        return open_database(self.settings.database_url)
+        default = Settings.for_home(self.settings.home).database_url
+        create = self.create_database or self.settings.database_url == default
+        return open_database(self.settings.database_url, create=create)
 
     @cached_property
     def stream(self):

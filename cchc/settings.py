@@ -112,6 +112,17 @@ def _check(settings: Settings) -> None:
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"Múi giờ không hợp lệ: {settings.timezone!r}; "
                           "dùng tên IANA như Asia/Ho_Chi_Minh.") from error
-    if not settings.stream_url.startswith(("embedded://", "kafka://")):
+    if not settings.stream_url.startswith(("embedded:///", "kafka://")) or (
+            settings.stream_url.rstrip("/") in ("embedded:", "kafka:")):
         raise ConfigError(f"CCHC_STREAM_URL={settings.stream_url!r} không hợp lệ; dùng "
-                          "embedded:///duong/dan/stream.db hoặc kafka://host:port.")
+                          "embedded:///duong/dan/tuyet/doi/stream.db hoặc kafka://host:port.")
+    if not settings.database_url.startswith(("sqlite:///", "postgresql")):
+        raise ConfigError(f"CCHC_DATABASE_URL={settings.database_url!r} không hợp lệ; dùng "
+                          "sqlite:////duong/dan/cchc.db hoặc postgresql+psycopg://user:pass@host/db.")
+    if settings.smtp_url:
+        from notifier.smtp_url import SmtpUrlError, parse_smtp_url
+
+        try:
+            parse_smtp_url(settings.smtp_url)
+        except SmtpUrlError as error:
+            raise ConfigError(f"CCHC_SMTP_URL không hợp lệ: {error}") from error

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cchc.errors import ConfigError
@@ -16,11 +16,22 @@ from cchc.errors import ConfigError
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def open_database(url: str, *, migrate: bool = True) -> sessionmaker[Session]:
-    """An engine for ``url`` with the schema at the latest migration."""
+def open_database(url: str, *, migrate: bool = True, create: bool = True) -> sessionmaker[Session]:
+    """An engine for ``url`` with the schema at the latest migration.
+
+    ``create=False`` refuses a SQLite file that does not exist yet: a mistyped path must not
+    become an empty database whose verdicts are all "shortfall"."""
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        if not create and not path.exists():
+            raise ConfigError(f"Không có cơ sở dữ liệu {path}. Kiểm tra CCHC_DATABASE_URL, hoặc "
+                              "tạo mới bằng `cchc db upgrade`.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as error:
+        raise ConfigError(f"CCHC_DATABASE_URL không dùng được ({error}); dùng sqlite:////duong/dan"
+                          "/cchc.db hoặc postgresql+psycopg://user:pass@host/db.") from error
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:

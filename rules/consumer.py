@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rules.db_source import items_by_id, load_input, store_verdicts
 from rules.incremental import IncrementalEvaluator
 from rules.model import Plan
+from rules.periods import vn_date
 from stream.abc import Record, Stream
 from stream.consume import run_batch
 from stream.events import ARTICLE_STORED, Envelope
@@ -71,7 +72,7 @@ class RulesConsumer:
         with self.sessions() as session:
             changed = {}
             for item in items_by_id(session, ids):
-                if item.published_at.date() <= evaluator.as_of:
+                if vn_date(item.published_at) <= evaluator.as_of:
                     for verdict in evaluator.apply(item):
                         changed[verdict.key] = verdict
             store_verdicts(session, changed.values())

@@ -59,37 +59,38 @@ class Facts:
 
 
 def _failing_since(health: list[Health] | tuple[Health, ...]) -> dict[str, int]:
-    """Agencies whose sources have failed ever since their last successful read (or were never
-    read at all): nothing published from that day on can have been seen, even if the failure
-    was recorded long after the period (a first crawl of an old period, for instance)."""
-    last_ok: dict[str, int] = {}
-    failures: dict[str, list[int]] = {}
+    """Agencies with a source that has failed ever since its last successful read (or was never
+    read at all): nothing it published from that day on can have been seen, even if the failure
+    was recorded long after the period (a first crawl of an old period, for instance). Each
+    source counts on its own: a healthy feed does not hide a dead "chuyên mục" listing."""
+    last_ok: dict[tuple[str, str], int] = {}
+    failures: dict[tuple[str, str], list[int]] = {}
     for record in health:
-        day = vn_ordinal(record.at)
+        key, day = (record.agency_id, record.source_id), vn_ordinal(record.at)
         if record.ok:
-            last_ok[record.agency_id] = max(day, last_ok.get(record.agency_id, day))
+            last_ok[key] = max(day, last_ok.get(key, day))
         else:
-            failures.setdefault(record.agency_id, []).append(day)
-    since = {}
-    for agency, days in failures.items():
-        ok = last_ok.get(agency)
-        later = [day for day in days if ok is None or day > ok]
-        if later:
-            since[agency] = 0 if ok is None else ok + 1  # never read: nothing was ever visible
+            failures.setdefault(key, []).append(day)
+    since: dict[str, int] = {}
+    for (agency, source), days in failures.items():
+        ok = last_ok.get((agency, source))
+        if any(ok is None or day > ok for day in days):
+            start = 0 if ok is None else ok + 1  # never read: nothing was ever visible
+            since[agency] = min(start, since.get(agency, start))
     return since
 
 
 def _down_days(health: list[Health] | tuple[Health, ...]) -> dict[str, list[int]]:
-    """Days on which an agency's sources failed and none succeeded."""
-    failed: dict[str, set[int]] = {}
-    succeeded: dict[str, set[int]] = {}
+    """Days on which one of an agency's sources failed and was not read successfully."""
+    failed: dict[tuple[str, str], set[int]] = {}
+    succeeded: dict[tuple[str, str], set[int]] = {}
     for record in health:
         target = succeeded if record.ok else failed
-        target.setdefault(record.agency_id, set()).add(vn_ordinal(record.at))
-    return {
-        agency: sorted(days - succeeded.get(agency, set()))
-        for agency, days in failed.items()
-    }
+        target.setdefault((record.agency_id, record.source_id), set()).add(vn_ordinal(record.at))
+    down: dict[str, set[int]] = {}
+    for key, days in failed.items():
+        down.setdefault(key[0], set()).update(days - succeeded.get(key, set()))
+    return {agency: sorted(days) for agency, days in down.items()}
 
 
 @dataclass

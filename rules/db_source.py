@@ -126,8 +126,12 @@ def _exemptions(session: Session, plans: list[Plan], known: datetime) -> list[Ex
             for r in rows]
 
 
-def store_verdicts(session: Session, verdicts: Iterable[Verdict], *, chunk: int = 500) -> int:
-    """Upsert one EvaluationRow per (plan, rule, agency, period, as_of); returns rows written."""
+def store_verdicts(session: Session, verdicts: Iterable[Verdict], *, overwrite: bool = True,
+                   chunk: int = 500) -> int:
+    """One EvaluationRow per (plan, rule, agency, period, as_of); returns rows given.
+
+    ``overwrite=False`` keeps a row already stored for the same key: a report made for a past
+    date is then never rewritten by a later evaluation that knows more."""
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise ValueError(f"store_verdicts supports SQLite and PostgreSQL, not {dialect}")
@@ -136,11 +140,12 @@ def store_verdicts(session: Session, verdicts: Iterable[Verdict], *, chunk: int 
     rows = [_row(verdict, now) for verdict in verdicts]
     for start in range(0, len(rows), chunk):
         statement = insert(EvaluationRow).values(rows[start:start + chunk])
+        keys = ["plan_id", "rule_id", "agency_id", "period", "as_of"]
         session.execute(statement.on_conflict_do_update(
-            index_elements=["plan_id", "rule_id", "agency_id", "period", "as_of"],
+            index_elements=keys,
             set_={name: statement.excluded[name] for name in (
                 "plan_sha256", "count", "target", "status", "result", "computed_at")},
-        ))
+        ) if overwrite else statement.on_conflict_do_nothing(index_elements=keys))
     return len(rows)
 
 

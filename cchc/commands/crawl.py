@@ -23,6 +23,7 @@ def crawl_once(app: AppContext, sources: Path) -> str:
     from crawlers.run import run_crawl
 
     registry = load_registry(sources)
+    app.create_database = True
     app.sync_directory(registry)
     report = run_crawl(registry, app.settings.stream_url, state_dir=app.settings.home / "crawl-state",
                        settings={"CCHC_STREAM_OUTBOX": str(app.outbox_path("crawler"))})

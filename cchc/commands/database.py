@@ -22,6 +22,7 @@ def upgrade(app: AppContext) -> None:
     """Create or migrate the database to the latest schema (run on every deployment)."""
     from sqlalchemy.engine import make_url
 
+    app.create_database = True
     _ = app.sessions  # opening the database runs the migrations
     url = make_url(app.settings.database_url).render_as_string(hide_password=True)
     click.echo(f"CSDL {url}: đã ở phiên bản mới nhất.")

@@ -105,6 +105,7 @@ def run(ctx: click.Context, app: AppContext, crawl: bool, consume: bool, rules: 
     monitor consumer and the incremental rules, in one process. Stop with Ctrl-C."""
     from monitor.consumer import MonitorConsumer
 
+    app.create_database = True
     app.sync_directory()
     scheduler = _scheduler(app, ctx.find_root().params.get("config"), crawl=crawl)
     scheduler.start()

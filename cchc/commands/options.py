@@ -14,10 +14,13 @@ class IsoDate(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value).strip())
+            day = date.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(f"{value!r} không phải ngày hợp lệ; viết theo dạng YYYY-MM-DD, "
                       "ví dụ 2024-08-15.", param, ctx)
+        if not 2000 <= day.year <= 2100:
+            self.fail(f"{value!r}: năm phải trong khoảng 2000–2100.", param, ctx)
+        return day
 
 
 ISO_DATE = IsoDate()

@@ -26,6 +26,7 @@ def consume(app: AppContext, until_idle: bool) -> None:
     from monitor.consumer import MonitorConsumer
 
     app.role = "monitor"
+    app.create_database = True  # the monitor is what fills a new database
     app.sync_directory()
     consumer = MonitorConsumer(app.stream, app.sessions, app.judge())
     try:
@@ -53,6 +54,7 @@ def ingest(ctx: click.Context, app: AppContext, file: Path) -> None:
     from monitor.agencies import AgencyDirectory, load_agencies
     from monitor.ingest import publish_file
 
+    app.create_database = True
     app.sync_directory()
     with app.sessions() as session:
         directory = AgencyDirectory(load_agencies(session))
@@ -73,7 +75,10 @@ def classify(app: AppContext, threshold: float | None) -> None:
     """Read JSONL articles (id, title, text, url) on stdin; write one JSONL verdict per line."""
     from monitor.relevance import RelevanceClassifier, classify_jsonl
 
-    classifier = RelevanceClassifier(threshold or app.settings.relevance_threshold)
+    if threshold is not None and not 0 <= threshold <= 1:
+        raise click.BadParameter("ngưỡng phải trong khoảng 0–1.", param_hint="--threshold")
+    classifier = RelevanceClassifier(
+        threshold if threshold is not None else app.settings.relevance_threshold)
     for line in classify_jsonl(sys.stdin, classifier):
         click.echo(line)
 

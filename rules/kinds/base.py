@@ -77,7 +77,10 @@ class RuleKind:
         exemption = ctx.exemption(rule, agency.id, period, as_of)
         if exemption is not None:
             return "exempt", f"Được miễn: {exemption.reason or 'theo quyết định của cơ quan'}."
-        if self.uses_sources and tally.status in ("at_risk", "shortfall"):
+        # A negative verdict, or "on track" with nothing seen, needs sources we could read.
+        doubtful = tally.status in ("at_risk", "shortfall") or (
+            tally.status == "on_track" and tally.count == 0)
+        if self.uses_sources and doubtful:
             unknown = unknown_reason(agency.id, period, ctx, as_of)
             if unknown:
                 return "unknown", f"Chưa xác định: {unknown} ({progress(rule, tally)})."
@@ -93,7 +96,8 @@ def quota_status(count: int, target: int, period: Period, as_of: date) -> str:
     if as_of > period.end:
         return "shortfall"
     elapsed = (as_of - period.start).days + 1
-    return "on_track" if count * period.days >= target * elapsed else "at_risk"
+    # behind by less than one whole item is not behind: day 1 of a quarter is not "at risk"
+    return "on_track" if count >= target * elapsed // period.days else "at_risk"
 
 
 def unknown_reason(agency: str, period: Period, ctx: Context, as_of: date) -> str:

@@ -134,3 +134,18 @@ def test_items_before_the_plan_are_left_out_but_coverage_look_back_is_kept(
     loaded = load_input(session, [column], date(2024, 1, 5))
     assert [i.article_id for i in loaded.items] == [old.article_id]
     assert loaded.items[0].published_at - old.published_at == timedelta(0)
+
+
+def test_a_stored_past_report_is_not_rewritten_unless_asked(session: Session) -> None:
+    store_items(session, [item(date(2024, 1, 5))])
+    as_of = date(2024, 1, 10)
+    first = evaluate_plan(QUARTERLY, load_input(session, [QUARTERLY], as_of), as_of)
+    store_verdicts(session, first, overwrite=False)
+    store_items(session, [item(date(2024, 1, 8))])  # found later
+    later = evaluate_plan(QUARTERLY, load_input(session, [QUARTERLY], as_of), as_of)
+    store_verdicts(session, later, overwrite=False)
+    counts = {row.agency_id: row.count for row in session.scalars(select(EvaluationRow))}
+    assert counts["a1"] == 1  # the report made on 10/01 is kept
+    store_verdicts(session, later, overwrite=True)
+    counts = {row.agency_id: row.count for row in session.scalars(select(EvaluationRow))}
+    assert counts["a1"] == 2

@@ -40,11 +40,14 @@ def test_zero_items_quarter_is_a_shortfall_with_reason() -> None:
 def test_pro_rata_boundary_on_track_versus_at_risk() -> None:
     quarter_days = 91  # Q1 2024
     half = date(2024, 1, 1) + timedelta(days=quarter_days // 2)  # 46 days elapsed
-    one = data(item(date(2024, 1, 5)))
-    assert verdict(evaluate_plan(plan(QUARTERLY), one, half - timedelta(days=1))).status == (
-        "on_track")  # 1 ≥ 2×45/91
-    status = verdict(evaluate_plan(plan(QUARTERLY), one, half)).status
-    assert status == "at_risk"  # 1 < 2×46/91
+    one, none = data(item(date(2024, 1, 5))), data()
+    # behind by less than one whole item is not behind: floor(2×45/91) = 0, floor(2×46/91) = 1
+    assert verdict(evaluate_plan(plan(QUARTERLY), none, half - timedelta(days=1))).status == (
+        "on_track")
+    assert verdict(evaluate_plan(plan(QUARTERLY), none, half)).status == "at_risk"
+    assert verdict(evaluate_plan(plan(QUARTERLY), one, half)).status == "on_track"
+    last_day = date(2024, 3, 31)  # floor(2×91/91) = 2
+    assert verdict(evaluate_plan(plan(QUARTERLY), one, last_day)).status == "at_risk"
     on_track = verdict(evaluate_plan(plan(QUARTERLY), one, date(2024, 1, 20)))
     assert on_track.reason == "Đúng tiến độ (1/2 bài). Cần thêm 1 bài trước ngày 31/03/2024."
 
@@ -189,3 +192,15 @@ def test_rule_not_started_yet() -> None:
     found = evaluate_plan(plan(later), data(), date(2024, 5, 1))
     assert {(v.period.label, v.status) for v in found} == {("2024-Q3", "not_started")}
     assert found[0].reason == "Chưa bắt đầu: áp dụng từ ngày 01/07/2024."
+
+
+def test_a_healthy_feed_does_not_hide_a_dead_listing() -> None:
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(91)]
+    feed_ok = [Health("a1-rss", "a1", at(d, 8), True, "ok") for d in days]
+    listing_down = [Health("a1-list", "a1", at(d, 9), False, "http_error") for d in days]
+    found = evaluate_plan(plan(QUARTERLY), data(health=feed_ok + listing_down), date(2024, 4, 1))
+    assert verdict(found).status == "unknown"
+    listing_back = [Health("a1-list", "a1", at(d, 10), True, "ok") for d in days]
+    found = evaluate_plan(plan(QUARTERLY), data(health=feed_ok + listing_down + listing_back),
+                          date(2024, 4, 1))
+    assert verdict(found).status == "shortfall"
