@@ -66,6 +66,24 @@ def weekly_digests_job(config: str | None = None, **_: object) -> None:
         app.close()
 
 
+def retry_digests_job(config: str | None = None, **_: object) -> None:
+    """This week's digests that could not be sent (SMTP down on Monday) are sent again; the
+    ledger skips every one already delivered."""
+    from notifier.digests import week_key
+    from notifier.ledger import pending_retries
+
+    app = _app(config)
+    try:
+        today = _today(app)
+        with app.sessions() as session:
+            waiting = pending_retries(session, week_key(today))
+        if waiting:
+            report = send_weekly(app, today, outbox_dir=None)
+            log.info("digest retries (%d waiting): %s", waiting, report.summary())
+    finally:
+        app.close()
+
+
 def reminders_job(config: str | None = None, **_: object) -> None:
     from notifier.digests import notify_reminders
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -119,3 +119,11 @@ def mark_sent(session: Session, claimed: Claim) -> None:
 
 def mark_failed(session: Session, claimed: Claim, error: str) -> None:
     _update(session, claimed, status="failed", last_error=error[:2000])
+
+
+def pending_retries(session: Session, period: str) -> int:
+    """How many digests of ``period`` are not delivered yet: failed, or left pending by a crash."""
+    return session.scalar(
+        select(func.count()).select_from(NotificationRow).where(
+            NotificationRow.period == period, NotificationRow.status.in_(("failed", "pending")))
+    ) or 0

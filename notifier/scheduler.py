@@ -38,6 +38,7 @@ JOB_TITLES = {
     "agency_digests": "Báo cáo tuần gửi các cơ quan",
     "overview": "Báo cáo tổng hợp tuần gửi Sở Nội vụ",
     "reminders": "Kiểm tra hạn và gửi nhắc hạn",
+    "retries": "Gửi lại các báo cáo tuần chưa gửi được",
 }
 
 
@@ -51,6 +52,7 @@ class JobCallables:
     overview: JobRef
     reminders: JobRef
     kwargs: Mapping[str, Any] = field(default_factory=dict)  # given to every job; picklable
+    retries: JobRef | None = None  # re-sends this week's digests that failed (ledger: no doubles)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Cadence:
     agency_digests: str = "30 7 * * mon"
     overview: str = "0 8 * * mon"
     reminders: str = "0 7 * * *"
+    retries: str = "20 * * * *"  # a digest that failed on Monday is retried hourly that week
 
 
 def _ref(name: str, target: JobRef) -> str:
@@ -122,6 +125,8 @@ def build_scheduler(
     now = datetime.now(tz)
     for spec in fields(Cadence):
         name = spec.name
+        if getattr(jobs, name) is None:
+            continue
         trigger = _trigger(name, getattr(cadence, name), tz)
         extra: dict[str, Any] = {}
         if name in stored and (stored[name] is None or stored[name] <= now):

@@ -56,6 +56,7 @@ def _scheduler(app: AppContext, config: Path | None, *, crawl: bool, blocking: b
                         agency_digests="cchc.jobs:weekly_digests_job",
                         overview="cchc.jobs:weekly_digests_job",
                         reminders="cchc.jobs:reminders_job",
+                        retries="cchc.jobs:retry_digests_job",
                         kwargs={"config": str(config) if config else None, "crawl": crawl})
     return build_scheduler(app.settings.database_url, jobs, timezone=app.settings.timezone,
                            blocking=blocking)
