@@ -72,7 +72,8 @@ class DeliveryReport:
     def summary(self) -> str:
         """One line for the operator, in Vietnamese."""
         return (
-            f"Đã gửi {len(self.sent)}, bỏ qua (đã gửi trước) {len(self.by_status('skipped'))}, "
+            f"Đã gửi {len(self.by_status('sent'))}, ghi tệp .eml {len(self.by_status('written'))}, "
+            f"bỏ qua (đã gửi trước) {len(self.by_status('skipped'))}, "
             f"đang gửi ở nơi khác {len(self.by_status('busy'))}, lỗi {len(self.failed)}, "
             f"cơ quan chưa có email {len(self.no_recipients)}, dữ liệu lỗi {len(self.problems)}."
         )

@@ -24,7 +24,7 @@ STATUS: dict[str, StatusLabel] = {
     "shortfall": StatusLabel("Thiếu", "thiếu", "#c62828", "#fdecea", 0),
     "at_risk": StatusLabel("Có nguy cơ", "có nguy cơ", "#b45309", "#fff4e0", 1),
     "unknown": StatusLabel(
-        "Không xác định (nguồn không đọc được)", "không xác định", "#5f6368", "#f1f3f4", 2
+        "Không xác định", "không xác định", "#5f6368", "#f1f3f4", 2
     ),
     "on_track": StatusLabel("Đúng tiến độ", "đúng tiến độ", "#1565c0", "#e8f0fe", 3),
     "not_started": StatusLabel("Chưa bắt đầu", "chưa bắt đầu", "#757575", "#f5f5f5", 4),

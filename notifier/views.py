@@ -60,6 +60,7 @@ class QuotaView:
     action: str  # "Cần thêm 2 bài trước ngày 30/09/2024" or ""
     reason: str
     unreadable: bool
+    no_source: bool  # unknown because none of the agency's own sources is registered
     evidence: tuple[EvidenceView, ...]
     more_evidence: int
     change: Change | None
@@ -158,7 +159,8 @@ def quota_view(verdict: Verdict, previous: Mapping[VerdictKey, Verdict] | None =
         due=due,
         action=action,
         reason=str(verdict.get("reason", "")),
-        unreadable=status == "unknown",
+        unreadable=status == "unknown" and not _no_source(verdict),
+        no_source=status == "unknown" and _no_source(verdict),
         evidence=tuple(evidence[:MAX_EVIDENCE]),
         more_evidence=max(0, len(evidence) - MAX_EVIDENCE),
         change=None if previous is None else change_between(verdict, previous.get(key(verdict))),
@@ -177,3 +179,9 @@ def quota_views(
 
 def status_counts(views: Iterable[QuotaView]) -> Counter[str]:
     return Counter(v.status for v in views)
+
+
+def _no_source(verdict: Verdict) -> bool:
+    from rules.kinds.base import NO_SOURCE
+
+    return NO_SOURCE in str(verdict.get("reason", ""))

@@ -109,7 +109,8 @@ def snapshot_page(request: Request) -> Response:
     require_user(request)
     web = web_of(request)
     with web.sessions() as session:
-        snapshot, article = _snapshot(session, request.path_params["article_id"])
+        snapshot, article = _snapshot(session, request.path_params["article_id"],
+                                      request.query_params.get("sha"))
         html = _html(snapshot)
     response = web.render(request, "snapshot.html",
                           {"article": article, "snapshot": snapshot, "html": html})
@@ -120,16 +121,21 @@ def snapshot_page(request: Request) -> Response:
 def snapshot_raw(request: Request) -> Response:
     require_user(request)
     with web_of(request).sessions() as session:
-        snapshot, _article = _snapshot(session, request.path_params["article_id"])
+        snapshot, _article = _snapshot(session, request.path_params["article_id"],
+                                       request.query_params.get("sha"))
         text = _html(snapshot)
     return Response(text, media_type="text/plain; charset=utf-8", headers={
         "content-security-policy": TEXT_CSP, "content-disposition": "inline"})
 
 
-def _snapshot(session: Session, article_id: int) -> tuple[SnapshotRow, ArticleRow]:
+def _snapshot(session: Session, article_id: int,
+              sha256: str | None = None) -> tuple[SnapshotRow, ArticleRow]:
+    """The version a verdict counted (by its hash), or the latest one."""
     article = session.get(ArticleRow, article_id)
-    snapshot = session.scalars(select(SnapshotRow).where(SnapshotRow.article_id == article_id)
-                               .order_by(SnapshotRow.id.desc()).limit(1)).first()
+    query = select(SnapshotRow).where(SnapshotRow.article_id == article_id)
+    if sha256:
+        query = query.where(SnapshotRow.sha256 == sha256)
+    snapshot = session.scalars(query.order_by(SnapshotRow.id.desc()).limit(1)).first()
     if article is None or snapshot is None:
         raise HTTPException(404, f"Không có bản lưu của bài {article_id}.")
     return snapshot, article

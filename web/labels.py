@@ -9,7 +9,7 @@ from typing import Any
 STATUS: dict[str, tuple[str, str, int]] = {
     "shortfall": ("Thiếu", "st-shortfall", 0),
     "at_risk": ("Có nguy cơ", "st-at-risk", 1),
-    "unknown": ("Không xác định (nguồn không đọc được)", "st-unknown", 2),
+    "unknown": ("Không xác định", "st-unknown", 2),
     "on_track": ("Đúng tiến độ", "st-on-track", 3),
     "not_started": ("Chưa bắt đầu", "st-not-started", 4),
     "met": ("Đạt", "st-met", 5),

@@ -68,7 +68,7 @@ def load_users(path: Path) -> UserDirectory:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError as error:
-        raise ConfigError(f"Không thấy tệp người dùng {path}; tạo tệp này (xem web/users.py) hoặc "
+        raise ConfigError(f"Không thấy tệp người dùng {path}; tạo tệp này (mật khẩu băm bằng `cchc users hash`; mẫu trong README) hoặc "
                           "đặt CCHC_USERS_FILE.") from error
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: YAML không hợp lệ: {error}") from error

@@ -37,7 +37,7 @@ def _resolve(app: AppContext, plan_id: str, rule_id: str, agency: str) -> tuple[
 
 @click.command()
 @click.option("--plan", "plan_id", required=True, help="Plan id, e.g. ha-giang-2024.")
-@click.option("--rule", "rule_id", required=True, help="Rule id, e.g. hg-05-tap-huan.")
+@click.option("--rule", "rule_id", required=True, help="Rule id, e.g. hg-05-lop-tap-huan.")
 @click.option("--agency", required=True, help="Agency id or official name.")
 @click.option("--what", required=True, help="What was done (e.g. 'Lớp tập huấn nghiệp vụ CCHC').")
 @click.option("--quantity", type=int, default=1, show_default=True, help="How many.")

@@ -60,10 +60,18 @@ def test_all_good_subject_and_every_status_has_words() -> None:
 
 def test_unreadable_source_is_warned() -> None:
     r = render_agency_digest(UBND_MEO_VAC, own(UBND_MEO_VAC.id), as_of=AS_OF)
-    assert "Không xác định (nguồn không đọc được)" in r.html
-    assert "Không đọc được nguồn tin" in r.html
+    assert "Không xác định" in r.html
+    assert "Không đọc được nguồn tin" in r.html and "Chưa có nguồn được theo dõi" not in r.html
     assert "CẢNH BÁO: không đọc được nguồn tin" in r.text
     assert "1 chỉ tiêu có nguy cơ, 1 chỉ tiêu không xác định" in r.subject
+
+
+def test_agency_without_a_registered_source_is_told_to_register_one() -> None:
+    verdicts = [{**v, "status": "unknown", "reason": "Chưa xác định: chưa có nguồn được theo dõi "
+                 "(0/5 bài)."} for v in own(UBND_MEO_VAC.id)]
+    r = render_agency_digest(UBND_MEO_VAC, verdicts, as_of=AS_OF)
+    assert "Chưa có nguồn được theo dõi" in r.html and "Không đọc được nguồn tin" not in r.html
+    assert "chưa được đăng ký theo dõi" in r.text and "CẢNH BÁO" not in r.text
 
 
 def test_html_in_article_title_is_text_not_markup() -> None:
@@ -92,7 +100,7 @@ def test_overview_worst_first_with_weekly_change() -> None:
     assert [line.split("]")[0] for line in lines] == [
         "- [Thiếu",
         "- [Có nguy cơ",
-        "- [Không xác định (nguồn không đọc được)",
+        "- [Không xác định",
         "- [Đạt",
         "- [Đạt",
     ]

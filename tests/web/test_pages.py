@@ -55,7 +55,7 @@ def test_drilldown_says_how_many_more_by_when_and_lists_evidence(app, login) -> 
     for detail in v["evidence_details"]:
         assert detail["content_sha256"][:16] in page.text
         assert f'href="{detail["url"]}"' in page.text
-        assert f'/snapshot/{detail["article_id"]}"' in page.text
+        assert f'/snapshot/{detail["article_id"]}?sha={detail["content_sha256"]}"' in page.text
     assert "Hà Giang 2024, Phụ lục, mục 3" in page.text
     assert 'action="/attest"' not in page.text  # viewers get no forms
 
@@ -109,6 +109,29 @@ def test_snapshot_is_text_or_sandboxed_never_live(app, login) -> None:
     assert "srcdoc=\"&lt;html" in page.text
     assert "script-src" not in page.headers["content-security-policy"]  # default-src 'none'
     assert client.get("/snapshot/999999").status_code == 404
+    assert client.get("/snapshot/1?sha=" + "0" * 64).status_code == 404  # not that version
+
+
+def test_snapshot_shows_the_version_the_verdict_counted(app, login, sessions) -> None:
+    import gzip
+    import hashlib
+    from datetime import UTC, datetime
+
+    from monitor.models import SnapshotRow
+
+    with sessions() as session:
+        old = session.get(SnapshotRow, 1)
+        counted = old.sha256
+        edited = b"<html><body>ban da sua sau khi tinh</body></html>"
+        session.add(SnapshotRow(article_id=old.article_id, sha256=hashlib.sha256(edited).hexdigest(),
+                                html_gz=gzip.compress(edited), fetched_at=datetime.now(UTC)))
+        session.commit()
+        article_id = old.article_id
+    client = login("viewer")
+    latest = client.get(f"/snapshot/{article_id}/raw")
+    assert "ban da sua" in latest.text
+    pinned = client.get(f"/snapshot/{article_id}/raw?sha={counted}")
+    assert "ban da sua" not in pinned.text and pinned.text.startswith("<html")
 
 
 def test_audit_page_is_for_staff_only(app, login) -> None:
