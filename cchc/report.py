@@ -12,10 +12,9 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
-STATUS_VI = {
-    "met": "Đạt", "on_track": "Đúng tiến độ", "at_risk": "Có nguy cơ", "shortfall": "Thiếu",
-    "unknown": "Không xác định", "not_started": "Chưa bắt đầu", "exempt": "Được miễn",
-}
+from rules.statuses import WORDS
+
+STATUS_VI = WORDS
 STATUS_STYLE = {
     "met": "green", "on_track": "cyan", "at_risk": "yellow", "shortfall": "bold red",
     "unknown": "magenta", "not_started": "dim", "exempt": "blue",

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from rules.statuses import STATUSES, UNLISTED_WORDS, WORDS, rank
+
 
 @dataclass(frozen=True)
 class StatusLabel:
@@ -20,18 +22,20 @@ class StatusLabel:
     rank: int  # 0 = worst; overview and digests sort by it
 
 
-STATUS: dict[str, StatusLabel] = {
-    "shortfall": StatusLabel("Thiếu", "thiếu", "#c62828", "#fdecea", 0),
-    "at_risk": StatusLabel("Có nguy cơ", "có nguy cơ", "#b45309", "#fff4e0", 1),
-    "unknown": StatusLabel(
-        "Không xác định", "không xác định", "#5f6368", "#f1f3f4", 2
-    ),
-    "on_track": StatusLabel("Đúng tiến độ", "đúng tiến độ", "#1565c0", "#e8f0fe", 3),
-    "not_started": StatusLabel("Chưa bắt đầu", "chưa bắt đầu", "#757575", "#f5f5f5", 4),
-    "met": StatusLabel("Đạt", "đạt", "#2e7d32", "#e9f5ea", 5),
-    "exempt": StatusLabel("Được miễn", "được miễn", "#607d8b", "#eef2f4", 6),
+_COLOURS = {  # badge and bar colour, card tint
+    "shortfall": ("#c62828", "#fdecea"),
+    "at_risk": ("#b45309", "#fff4e0"),
+    "unknown": ("#5f6368", "#f1f3f4"),
+    "on_track": ("#1565c0", "#e8f0fe"),
+    "not_started": ("#757575", "#f5f5f5"),
+    "met": ("#2e7d32", "#e9f5ea"),
+    "exempt": ("#607d8b", "#eef2f4"),
 }
-_UNLISTED = StatusLabel("Không rõ trạng thái", "không rõ", "#5f6368", "#f1f3f4", 2)
+STATUS: dict[str, StatusLabel] = {
+    status: StatusLabel(WORDS[status], WORDS[status].lower(), *_COLOURS[status], rank(status))
+    for status in STATUSES
+}
+_UNLISTED = StatusLabel(UNLISTED_WORDS, "không rõ", *_COLOURS["unknown"], rank("unknown"))
 
 # Statuses that ask the agency to act; shown in subjects in this order.
 ACTION_STATUSES = ("shortfall", "at_risk", "unknown")
@@ -40,10 +44,6 @@ ACTION_STATUSES = ("shortfall", "at_risk", "unknown")
 def label(status: str) -> StatusLabel:
     """The label of a status; an unexpected value reads as "unknown", never as good news."""
     return STATUS.get(status, _UNLISTED)
-
-
-def rank(status: str) -> int:
-    return label(status).rank
 
 
 def to_date(value: Any) -> date | None:

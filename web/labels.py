@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from rules.statuses import STATUSES, UNLISTED_WORDS, WORDS, rank
+
 # status -> (Vietnamese words, CSS class, rank: 0 = worst)
 STATUS: dict[str, tuple[str, str, int]] = {
-    "shortfall": ("Thiếu", "st-shortfall", 0),
-    "at_risk": ("Có nguy cơ", "st-at-risk", 1),
-    "unknown": ("Không xác định", "st-unknown", 2),
-    "on_track": ("Đúng tiến độ", "st-on-track", 3),
-    "not_started": ("Chưa bắt đầu", "st-not-started", 4),
-    "met": ("Đạt", "st-met", 5),
-    "exempt": ("Được miễn", "st-exempt", 6),
+    status: (WORDS[status], "st-" + status.replace("_", "-"), rank(status)) for status in STATUSES
 }
-_UNLISTED = ("Không rõ trạng thái", "st-unknown", 2)
+_UNLISTED = (UNLISTED_WORDS, "st-unknown", rank("unknown"))
 SHORT = {"unknown": "Không xác định"}
 
 
