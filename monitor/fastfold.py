@@ -43,6 +43,15 @@ def fold(text: str | None) -> str:
     return reference_fold(text) if lowered is None else " ".join(lowered.split())
 
 
+def fold_unspaced(text: str | None) -> str:
+    """``fold(text)`` before its whitespace is collapsed, for callers that split it anyway:
+    ``" ".join(fold_unspaced(text).split()) == fold(text)``."""
+    if not text:
+        return ""
+    lowered = _unmarked_lower(text)
+    return reference_fold(text) if lowered is None else lowered
+
+
 def fold_lines(text: str) -> list[str]:
     """``[fold(line) for line in text.splitlines()]`` in one pass over the text: line breaks
     are untouched by decomposition, mark removal and lower-casing (unless dropping marks joins
@@ -55,7 +64,26 @@ def fold_lines(text: str) -> list[str]:
 
 
 def _unmarked_lower(text: str) -> str | None:
-    """đ→d, NFD, marks dropped, lower-cased; None when the text leaves the BMP."""
+    """đ→d, NFD, marks dropped, lower-cased; None when the text leaves the BMP.
+
+    The last few texts' results are kept: relevance, SimHash, kind and language fold the same
+    title and body (the same string objects) one after the other, so each is computed once.
+    """
+    known = _recent.get(id(text))
+    if known is not None and known[0] is text:  # the same live object, so the same text
+        return known[1]
+    lowered = _compute_unmarked_lower(text)
+    if len(_recent) >= _RECENT:
+        _recent.clear()
+    _recent[id(text)] = (text, lowered)
+    return lowered
+
+
+_RECENT = 8
+_recent: dict[int, tuple[str, str | None]] = {}
+
+
+def _compute_unmarked_lower(text: str) -> str | None:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     if not _NOT_ASCII_OR_MARK.search(decomposed):  # plain Vietnamese: marks are all non-ASCII
         return decomposed.encode("ascii", "ignore").decode("ascii").lower()

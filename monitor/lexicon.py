@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import accumulate, product
+from itertools import compress, count, product
 from typing import Any
 
 import yaml
 
-from monitor.fastfold import fold
+from monitor.fastfold import fold_unspaced
 
 _OTHER_SPACE = re.compile(r"[^\S ]")
 _PUNCT = re.compile(r"[^\w\s]+[\W_]*")  # spaces before a run are collapsed with the rest
@@ -24,7 +25,7 @@ _PUNCT = re.compile(r"[^\w\s]+[\W_]*")  # spaces before a run are collapsed with
 def normalise(text: str) -> str:
     """Folded text with each run of punctuation as a "|" word, padded so phrases match on word
     edges: "điện tử, chữ ký" must not match "tự chủ"."""
-    marked = _PUNCT.sub(" | ", fold(text).replace("_", " "))
+    marked = _PUNCT.sub(" | ", fold_unspaced(text).replace("_", " "))
     return " " + " ".join(marked.split()) + " "
 
 
@@ -50,6 +51,8 @@ class Lexicon:
     _canonical: dict[str, str]  # normalised phrase -> canonical phrase
     # first word -> (words, canonical phrase), in the pattern's order of alternatives
     _by_first: dict[str, list[tuple[list[str], str]]] = field(default_factory=dict)
+    # first word -> the words that can follow it in a phrase (none for one-word phrases)
+    _seconds: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Lexicon:
@@ -64,8 +67,13 @@ class Lexicon:
             entry = canonical[phrase.replace(" | ", " ")]
             for words in _variants(phrase):
                 by_first.setdefault(words[0], []).append((words, entry))
+        seconds = {
+            first: frozenset(words[1] for words, _ in entries)
+            for first, entries in by_first.items()
+            if all(len(words) > 1 for words, _ in entries)
+        }
         version = int(data.get("version", 0))
-        return cls(weights, scoring, version, pattern, canonical, by_first)
+        return cls(weights, scoring, version, pattern, canonical, by_first, seconds)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -85,29 +93,39 @@ class Lexicon:
         """(canonical phrase, offset) of each match, left to right without overlap.
 
         ``normalise`` output (single spaces, padded) is matched word by word: a phrase can only
-        start on a word, and the first alternative of the pattern that fits there wins, exactly as
-        in the regular expression, which still serves any other spacing.
+        start on one of its first words (found by C-level lookups) followed by one of its second
+        words; there the first alternative of the pattern that fits wins, exactly as in the
+        regular expression, which still serves any other spacing.
         """
         words = normalised.split(" ")
         if len(words) < 3 or "  " in normalised or _OTHER_SPACE.search(normalised):
             return [(self._canonical[m.group(1).replace(" | ", " ")], m.start())
                     for m in self._pattern.finditer(normalised)]
-        by_first = self._by_first
+        by_first, seconds = self._by_first, self._seconds
         found: list[tuple[int, str]] = []
         index, end = 1, len(words) - 1
-        for start in [i for i, word in enumerate(words) if word in by_first]:
+        for start in compress(count(), map(by_first.__contains__, words)):
             if start < index:
                 continue  # inside the previous match
+            followers = seconds.get(words[start])
+            if followers is not None and words[start + 1] not in followers:
+                continue
             for phrase_words, phrase in by_first[words[start]]:
                 after = start + len(phrase_words)
                 if after <= end and words[start:after] == phrase_words:
                     found.append((start, phrase))
                     index = after
                     break
-        if not found:
-            return []
-        lengths = list(accumulate(map(len, words), initial=0))  # offset = letters + spaces before
-        return [(phrase, lengths[index] + index) for index, phrase in found]
+        return list(_with_offsets(words, found))
+
+
+def _with_offsets(words: list[str], found: list[tuple[int, str]]) -> Iterator[tuple[str, int]]:
+    """Character offset of each word index: the letters and spaces before it."""
+    offset = previous = 0
+    for index, phrase in found:
+        offset += sum(map(len, words[previous:index])) + index - previous
+        previous = index
+        yield phrase, offset
 
 
 def _variants(normalised_phrase: str) -> list[list[str]]:
