@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -33,8 +34,11 @@ sys.path.insert(0, str(REPO))
 
 from crawlers.extract.article import PageContext, extract_article, main_text
 from crawlers.extract.encoding import decode_body
+from crawlers.items import ArticleItem, now_iso
 from crawlers.registry import load_registry
 from crawlers.run import run_crawl
+from stream import open_stream
+from stream.events import Envelope
 
 AEB = REPO.parent / "shared" / "corpus" / "aeb"
 LINKS_PER_LISTING = 50
@@ -131,9 +135,15 @@ SETTINGS = {"CCHC_EXTRACT_WORKERS": 2, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_
             "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "LOG_LEVEL": "ERROR"}  # fmt: skip
 
 
-def pipeline(base: str, count: int, tmp: Path, recrawl: bool) -> tuple[float, float | None]:
-    """Pages/s of one crawl from an empty state; with ``recrawl``, also the requests per page of
-    a second crawl of the unchanged site."""
+def cpu_s(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pipeline(base: str, count: int, tmp: Path, recrawl: bool) -> tuple[float, float, float | None]:
+    """Pages/s and CPU ms/page (crawl process from its start, and its extraction workers) of one
+    crawl from an empty state; with ``recrawl``, also the requests per page of a second crawl of
+    the unchanged site."""
     listings = (count + LINKS_PER_LISTING - 1) // LINKS_PER_LISTING
     sources = "".join(
         f'      - {{id: ds-{i}, kind: listing, url: "{base}/ds/{i}", links: "css:.list a::attr(href)"}}\n'
@@ -144,44 +154,58 @@ def pipeline(base: str, count: int, tmp: Path, recrawl: bool) -> tuple[float, fl
         f"agencies:\n  - id: bench\n    name: Bench\n    sources:\n{sources}", encoding="utf-8"
     )
     registry, stream_url = load_registry(path), f"embedded://{tmp / 'stream.db'}"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_s(resource.RUSAGE_CHILDREN)
     report = run_crawl(registry, stream_url, state_dir=tmp / "state", settings=SETTINGS)
     wall = time.perf_counter() - started
+    cpu_ms = (cpu_s(resource.RUSAGE_CHILDREN) - cpu) * 1000 / count
     assert report.articles_new == count, report
     print(f"pipeline: {count} articles in {report.elapsed_s:.2f} s of crawl"
-          f" ({wall:.2f} s with process start), load {os.getloadavg()[0]:.2f}")  # fmt: skip
+          f" ({wall:.2f} s with process start), {cpu_ms:.2f} ms CPU a page,"
+          f" load {os.getloadavg()[0]:.2f}")  # fmt: skip
     if not recrawl:
-        return count / report.elapsed_s, None
+        return count / report.elapsed_s, cpu_ms, None
     before = hits(base)
     run_crawl(registry, stream_url, state_dir=tmp / "state", settings=SETTINGS)
     requests = hits(base) - before
     print(f"recrawl of the unchanged site: {dict(requests)} requests")
-    return count / report.elapsed_s, sum(requests.values()) / count
+    return count / report.elapsed_s, cpu_ms, sum(requests.values()) / count
 
 
-def bare(base: str, count: int) -> float:
+def bare(base: str, count: int) -> tuple[float, float]:
     """The same work without the framework: httpx fetches (one keep-alive connection), the
     crawler's decoding (``decode_body``) and extraction (``extract_article``) in a 2-process
-    pool, so both cores work; no politeness, no stream, no seen-URL store."""
+    pool, so both cores work, and the same ``article.collected`` events published to an embedded
+    stream; no politeness, no seen-URL store, no health events. Pages/s, CPU ms/page."""
     started = time.perf_counter()
+    cpu = cpu_s(resource.RUSAGE_SELF) + cpu_s(resource.RUSAGE_CHILDREN)
     with (
+        tempfile.TemporaryDirectory() as tmp,
         httpx.Client() as client,
         ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool,
     ):
-        futures = []
+        stream = open_stream(f"embedded://{tmp}/bare.db")
+        pages = []
         listings = (count + LINKS_PER_LISTING - 1) // LINKS_PER_LISTING
         for listing in range(listings):
             page = _decoded(client.get(f"{base}/ds/{listing}"))
             for link in re.findall(r'href="(/tin/\d+\.html)"', page):
                 url = base + link
-                page_context = PageContext(url=url, source_kind="listing")
                 html = _decoded(client.get(url))
-                futures.append(pool.submit(extract_article, html, page_context))
-        texts = [future.result()["text"] for future in futures]
-    assert len(texts) == count and all(texts)
+                context = PageContext(url=url, source_kind="listing")
+                pages.append((url, html, pool.submit(extract_article, html, context)))
+        for url, html, future in pages:
+            fields = future.result()
+            assert fields["text"]
+            item = ArticleItem(url=url, html=html, agency_id="bench", channel_id="bench",
+                               source_id="bare", fetched_at=now_iso(), **fields)  # fmt: skip
+            stream.publish("articles", "bench", Envelope.new("article.collected", item.payload()))
+        stream.close()
+    assert len(pages) == count
     elapsed = time.perf_counter() - started
-    print(f"bare loop: {count} articles in {elapsed:.2f} s, load {os.getloadavg()[0]:.2f}")
-    return count / elapsed
+    cpu = cpu_s(resource.RUSAGE_SELF) + cpu_s(resource.RUSAGE_CHILDREN) - cpu
+    print(f"bare loop: {count} articles in {elapsed:.2f} s, {cpu * 1000 / count:.2f} ms CPU a page,"
+          f" load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    return count / elapsed, cpu * 1000 / count
 
 
 def _decoded(response: httpx.Response) -> str:
@@ -227,32 +251,34 @@ def main() -> None:
     server = context.Process(target=serve, args=(args.pages, ready), daemon=True)
     server.start()
     base = f"http://127.0.0.1:{ready.get(timeout=60)}"
-    crawl_rates: list[float] = []
-    bare_rates: list[float] = []
+    crawl_runs: list[tuple[float, float]] = []
+    bare_runs: list[tuple[float, float]] = []
     recrawl: float | None = None
     try:
         for round_ in range(args.rounds):
             if round_ % 2:
-                bare_rates.append(bare(base, args.pages))
+                bare_runs.append(bare(base, args.pages))
             with tempfile.TemporaryDirectory() as tmp:
-                rate, requests = pipeline(base, args.pages, Path(tmp), recrawl=round_ == 0)
-            crawl_rates.append(rate)
+                rate, cpu_ms, requests = pipeline(base, args.pages, Path(tmp), round_ == 0)
+            crawl_runs.append((rate, cpu_ms))
             recrawl = requests if requests is not None else recrawl
             if not round_ % 2:
-                bare_rates.append(bare(base, args.pages))
+                bare_runs.append(bare(base, args.pages))
     finally:
         server.terminate()
         server.join()
     assert recrawl is not None
     f1 = extract_f1()
-    ratios = [crawl / bare_rate for crawl, bare_rate in zip(crawl_rates, bare_rates, strict=True)]
+    ratios = [crawl[0] / bare_[0] for crawl, bare_ in zip(crawl_runs, bare_runs, strict=True)]
     result = {
-        "crawl_pages_per_s": round(statistics.median(crawl_rates), 1),
-        "bare_pages_per_s": round(statistics.median(bare_rates), 1),
+        "crawl_pages_per_s": round(statistics.median(run[0] for run in crawl_runs), 1),
+        "bare_pages_per_s": round(statistics.median(run[0] for run in bare_runs), 1),
         "crawl_ratio_to_bare": round(statistics.median(ratios), 3),
         "recrawl_requests_per_page": round(recrawl, 4),
         "extract_f1": round(f1, 4) if f1 is not None else None,
         "ratio_per_round": [round(ratio, 3) for ratio in ratios],
+        "crawl_cpu_ms_per_page": round(statistics.median(run[1] for run in crawl_runs), 2),
+        "bare_cpu_ms_per_page": round(statistics.median(run[1] for run in bare_runs), 2),
         "load_average_1m": round(load, 2),
     }
     if args.json:

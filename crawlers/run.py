@@ -95,12 +95,9 @@ def crawl_in_this_process(registry: Registry, stream_url: str, state_dir: Path,
     import scrapy.core.downloader.handlers.http11  # noqa: F401
 
     process = CrawlerProcess(merged)
-    # Scrapy filters by level in its handler, after every debug record ("Crawled", "Scraped
-    # from") was built; this process has no other handler, so filter at the logger instead.
-    logging.root.setLevel(process.settings.get("LOG_LEVEL"))
     crawler = process.create_crawler(SourcesSpider)
     process.crawl(crawler, registry=registry)
-    _collect_less()
+    _spend_less(process.settings.get("LOG_LEVEL"))
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts = EventPublisher.of(crawler).counts
@@ -122,11 +119,16 @@ def crawl_in_this_process(registry: Registry, stream_url: str, state_dir: Path,
     )
 
 
-def _collect_less() -> None:
-    """The crawl allocates millions of short-lived objects (Deferreds, coroutines, requests);
-    at the default thresholds the cyclic collector took ~15% of the crawl process's CPU, most
-    of it re-scanning the modules imported at start. Those are frozen out of collection and
-    young objects are collected less often (this process only crawls, then exits)."""
+def _spend_less(log_level: str) -> None:
+    """Process-wide tuning of the crawl process, which only crawls and then exits.
+
+    Scrapy filters log records in its handler, after each debug record ("Crawled", "Scraped
+    from") was built; this process has no other handler, so the root logger filters instead
+    (set once the crawler is configured: configuring resets it). The crawl allocates millions
+    of short-lived objects (Deferreds, coroutines, requests): at the default thresholds the
+    cyclic collector took ~15% of the process's CPU, mostly re-scanning the modules imported at
+    start. Those are frozen out of collection and young objects are collected less often."""
+    logging.root.setLevel(log_level)
     gc.freeze()
     gc.set_threshold(20_000, 20, 100)
 
