@@ -123,12 +123,14 @@ def _spend_less(log_level: str) -> None:
     """Process-wide tuning of the crawl process, which only crawls and then exits.
 
     Scrapy filters log records in its handler, after each debug record ("Crawled", "Scraped
-    from") was built; this process has no other handler, so the root logger filters instead
-    (set once the crawler is configured: configuring resets it). The crawl allocates millions
+    from") was built (its logging config sets the ``scrapy`` logger to DEBUG); this process has
+    no other handler, so the loggers filter instead (set once the crawler is configured:
+    configuring resets them). The crawl allocates millions
     of short-lived objects (Deferreds, coroutines, requests): at the default thresholds the
     cyclic collector took ~15% of the process's CPU, mostly re-scanning the modules imported at
     start. Those are frozen out of collection and young objects are collected less often."""
-    logging.root.setLevel(log_level)
+    for logger in (logging.root, logging.getLogger("scrapy")):
+        logger.setLevel(log_level)
     gc.freeze()
     gc.set_threshold(20_000, 20, 100)
 
