@@ -33,6 +33,7 @@ _MARK_CLASS = _mark_class()
 _MARKS = re.compile(f"[{_MARK_CLASS}]+")
 _NOT_ASCII_OR_MARK = re.compile(f"[^\\x00-\\x7f{_MARK_CLASS}]")
 _ASTRAL = re.compile("[\\U00010000-\\U0010ffff]")
+_MARK_OR_ASTRAL = re.compile(f"[{_MARK_CLASS}\\U00010000-\\U0010ffff]")
 
 
 def fold(text: str | None) -> str:
@@ -50,6 +51,12 @@ def fold_unspaced(text: str | None) -> str:
         return ""
     lowered = _unmarked_lower(text)
     return reference_fold(text) if lowered is None else lowered
+
+
+def folding_keeps_words(text: str) -> bool:
+    """True when the words of ``fold(text)`` are the folded words of ``text``: no combining mark
+    (dropping one would join the letters around it) and nothing beyond the BMP."""
+    return _MARK_OR_ASTRAL.search(text) is None
 
 
 def fold_lines(text: str) -> list[str]:

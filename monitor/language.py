@@ -17,7 +17,8 @@ import re
 from collections import Counter
 
 from cchc.vntext import nfc
-from monitor.fastfold import fold
+from monitor.fastfold import fold, folding_keeps_words
+from monitor.lexicon import normalise
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "vi": ("vi", "vie", "vi-vn", "viet", "tieng viet", "vietnamese", "kinh"),
@@ -176,6 +177,10 @@ _TAY_WORDS = frozenset(
 )
 _TAY_STRONG_STARTS = ("sl", "pj", "bj", "mj", "kj")
 _TAY_DOUBLE_VOWEL = re.compile(r"o[oóòỏõọ]|[oóòỏõọ]o")
+_TAY_FOLDED: dict[str, list[str]] = {}  # folded form -> Tày words
+for _word in sorted(_TAY_WORDS):
+    _TAY_FOLDED.setdefault(fold(_word), []).append(_word)
+_TAY_START = re.compile(" (?:" + "|".join(_TAY_STRONG_STARTS) + ")")
 
 
 def detect_language(*, title: str, text: str, hint: str = "") -> tuple[str, str]:
@@ -192,11 +197,12 @@ def detect_language(*, title: str, text: str, hint: str = "") -> tuple[str, str]
     found = _by_script(body)
     if found:
         return found
-    words = _words(body)
-    for detector in (_by_hmong, _by_mien, _by_tay):
-        found = detector(words)
-        if found:
-            return found
+    if _may_be_written_minority(title, text, body.lower()):
+        words = _words(body)
+        for detector in (_by_hmong, _by_mien, _by_tay):
+            found = detector(words)
+            if found:
+                return found
     if cue and len(text.split()) < 30:
         return _BY_NAME[cue.group(1)], f"tiêu đề ghi tiếng dân tộc: {nfc(title)[:80]}"
     if hinted == "vi":
@@ -238,6 +244,27 @@ def _by_script(body: str) -> tuple[str, str] | None:
 
 def _words(body: str) -> list[str]:
     return list(filter(str.isalpha, _WORD.findall(body.lower())))
+
+
+def _may_be_written_minority(title: str, text: str, lowered: str) -> bool:
+    """False when none of the orthography tests can succeed, judged from the folded words the
+    relevance classifier already made instead of splitting the text again. Each test needs a
+    few distinct known words or Tày word shapes; folding keeps each of them recognisable (a
+    folded Tày word is confirmed by a substring test), so the counts here can only be higher,
+    unless folding joins words: then True."""
+    if not folding_keeps_words(lowered):
+        return True
+    folded_title, folded_text = normalise(title), normalise(text)
+    words = {*folded_title.split(" "), *folded_text.split(" ")}
+    if len(words & _HMONG_WORDS) >= 2 or len(words & _MIEN_WORDS) >= 2:
+        return True
+    if _TAY_DOUBLE_VOWEL.search(lowered):
+        return True
+    starts = len(_TAY_START.findall(folded_title)) + len(_TAY_START.findall(folded_text))
+    tay = sum(
+        word in lowered for folded in words & _TAY_FOLDED.keys() for word in _TAY_FOLDED[folded]
+    )
+    return tay + starts >= 3
 
 
 def _by_hmong(words: list[str]) -> tuple[str, str] | None:

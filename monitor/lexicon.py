@@ -24,9 +24,23 @@ _PUNCT = re.compile(r"[^\w\s]+[\W_]*")  # spaces before a run are collapsed with
 
 def normalise(text: str) -> str:
     """Folded text with each run of punctuation as a "|" word, padded so phrases match on word
-    edges: "điện tử, chữ ký" must not match "tự chủ"."""
+    edges: "điện tử, chữ ký" must not match "tự chủ".
+
+    The last few results are kept by object: relevance and language both read an article's
+    title and body this way."""
+    known = _recent.get(id(text))
+    if known is not None and known[0] is text:
+        return known[1]
     marked = _PUNCT.sub(" | ", fold_unspaced(text).replace("_", " "))
-    return " " + " ".join(marked.split()) + " "
+    normalised = " " + " ".join(marked.split()) + " "
+    if len(_recent) >= _RECENT:
+        _recent.clear()
+    _recent[id(text)] = (text, normalised)
+    return normalised
+
+
+_RECENT = 8
+_recent: dict[int, tuple[str, str]] = {}
 
 
 def _phrase_regex(normalised_phrase: str) -> str:
