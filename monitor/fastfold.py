@@ -81,12 +81,12 @@ def _unmarked_lower(text: str) -> str | None:
         return known[1]
     lowered = _compute_unmarked_lower(text)
     if len(_recent) >= _RECENT:
-        _recent.clear()
+        del _recent[next(iter(_recent))]  # the oldest
     _recent[id(text)] = (text, lowered)
     return lowered
 
 
-_RECENT = 8
+_RECENT = 16
 _recent: dict[int, tuple[str, str | None]] = {}
 
 

@@ -180,6 +180,7 @@ _TAY_DOUBLE_VOWEL = re.compile(r"o[oóòỏõọ]|[oóòỏõọ]o")
 _TAY_FOLDED: dict[str, list[str]] = {}  # folded form -> Tày words
 for _word in sorted(_TAY_WORDS):
     _TAY_FOLDED.setdefault(fold(_word), []).append(_word)
+_FOLDED_KNOWN = _HMONG_WORDS | _MIEN_WORDS | frozenset(_TAY_FOLDED)
 _TAY_START = re.compile(" (?:" + "|".join(_TAY_STRONG_STARTS) + ")")
 
 
@@ -254,17 +255,14 @@ def _may_be_written_minority(title: str, text: str, lowered: str) -> bool:
     unless folding joins words: then True."""
     if not folding_keeps_words(lowered):
         return True
-    folded_title, folded_text = normalise(title), normalise(text)
-    words = {*folded_title.split(" "), *folded_text.split(" ")}
-    if len(words & _HMONG_WORDS) >= 2 or len(words & _MIEN_WORDS) >= 2:
+    folded = normalise(title) + normalise(text)
+    found = _FOLDED_KNOWN.intersection(folded.split(" "))
+    if len(found & _HMONG_WORDS) >= 2 or len(found & _MIEN_WORDS) >= 2:
         return True
-    if _TAY_DOUBLE_VOWEL.search(lowered):
+    if "oo" in folded and _TAY_DOUBLE_VOWEL.search(lowered):
         return True
-    starts = len(_TAY_START.findall(folded_title)) + len(_TAY_START.findall(folded_text))
-    tay = sum(
-        word in lowered for folded in words & _TAY_FOLDED.keys() for word in _TAY_FOLDED[folded]
-    )
-    return tay + starts >= 3
+    tay = sum(word in lowered for key in found for word in _TAY_FOLDED.get(key, ()))
+    return tay + len(_TAY_START.findall(folded)) >= 3
 
 
 def _by_hmong(words: list[str]) -> tuple[str, str] | None:

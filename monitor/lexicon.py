@@ -34,12 +34,12 @@ def normalise(text: str) -> str:
     marked = _PUNCT.sub(" | ", fold_unspaced(text).replace("_", " "))
     normalised = " " + " ".join(marked.split()) + " "
     if len(_recent) >= _RECENT:
-        _recent.clear()
+        del _recent[next(iter(_recent))]  # the oldest
     _recent[id(text)] = (text, normalised)
     return normalised
 
 
-_RECENT = 8
+_RECENT = 16
 _recent: dict[int, tuple[str, str]] = {}
 
 
