@@ -171,7 +171,7 @@ def pipeline(base: str, count: int, tmp: Path, recrawl: bool) -> tuple[float, fl
     return count / report.elapsed_s, cpu_ms, sum(requests.values()) / count
 
 
-def bare(base: str, count: int) -> tuple[float, float]:
+def bare(base: str, count: int, publish: bool = True) -> tuple[float, float]:
     """The same work without the framework: httpx fetches (one keep-alive connection), the
     crawler's decoding (``decode_body``) and extraction (``extract_article``) in a 2-process
     pool, so both cores work, and the same ``article.collected`` events published to an embedded
@@ -198,7 +198,9 @@ def bare(base: str, count: int) -> tuple[float, float]:
             assert fields["text"]
             item = ArticleItem(url=url, html=html, agency_id="bench", channel_id="bench",
                                source_id="bare", fetched_at=now_iso(), **fields)  # fmt: skip
-            stream.publish("articles", "bench", Envelope.new("article.collected", item.payload()))
+            if publish:
+                event = Envelope.new("article.collected", item.payload())
+                stream.publish("articles", "bench", event)
         stream.close()
     assert len(pages) == count
     elapsed = time.perf_counter() - started
@@ -244,6 +246,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--bare-without-publish", action="store_true",
+                        help="the earlier baseline: fetch and extract, no stream")  # fmt: skip
     args = parser.parse_args()
     load = os.getloadavg()[0]
     context = multiprocessing.get_context("spawn")
@@ -257,13 +261,13 @@ def main() -> None:
     try:
         for round_ in range(args.rounds):
             if round_ % 2:
-                bare_runs.append(bare(base, args.pages))
+                bare_runs.append(bare(base, args.pages, not args.bare_without_publish))
             with tempfile.TemporaryDirectory() as tmp:
                 rate, cpu_ms, requests = pipeline(base, args.pages, Path(tmp), round_ == 0)
             crawl_runs.append((rate, cpu_ms))
             recrawl = requests if requests is not None else recrawl
             if not round_ % 2:
-                bare_runs.append(bare(base, args.pages))
+                bare_runs.append(bare(base, args.pages, not args.bare_without_publish))
     finally:
         server.terminate()
         server.join()

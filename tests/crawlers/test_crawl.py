@@ -202,6 +202,12 @@ def test_politeness_user_agent_and_robots(crawled: Crawled) -> None:
     assert crawled.report.errors >= 0 and crawled.report.finish_reason == "finished"
 
 
+def test_log_records_at_the_log_level_still_reach_scrapy(crawled: Crawled) -> None:
+    """The crawl process filters records at the loggers; errors are still logged and counted
+    (giving up on the refused feed and on the HTTP 500 page)."""
+    assert crawled.report.errors >= 2
+
+
 def test_second_crawl_of_unchanged_site_fetches_no_article(crawled: Crawled) -> None:
     before = len(crawled.site.log)
     report = crawl(crawled.registry, crawled.stream_url, crawled.state_dir)
