@@ -3,6 +3,8 @@ spelled its address, so that "same URL" deduplication in the store is a plain eq
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 import unicodedata
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -67,7 +69,7 @@ def canonical_url(url: str) -> str:
     netloc = host if port is None or port in _DEFAULT_PORTS else f"{host}:{port}"
     path = _canonical_path(parts.path)
     query = _canonical_query(parts.query)
-    return urlunsplit(("https", netloc, path, query, ""))
+    return _bounded(urlunsplit(("https", netloc, path, query, "")))
 
 
 def _canonical_host(hostname: str) -> str:
@@ -138,3 +140,14 @@ def _canonical_query(query: str) -> str:
 
 def _unescape_for_key(key: str) -> str:
     return _PCT.sub(lambda m: chr(int(m.group(1), 16)), key).replace("+", " ")
+
+
+MAX_URL = 2000  # the articles.canonical_url column
+
+
+def _bounded(url: str) -> str:
+    """A URL longer than the column keeps its start and a hash of the whole, so two long URLs
+    stay distinct and the same long URL always maps to the same key."""
+    if len(url) <= MAX_URL:
+        return url
+    return f"{url[:1900]}#sha256={hashlib.sha256(url.encode()).hexdigest()}"

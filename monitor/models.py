@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 from sqlalchemy.types import TypeDecorator
 
 
@@ -49,6 +49,15 @@ class UtcDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     pass
+
+
+def _fit(row: Base, key: str, value: str | None) -> str | None:
+    """Cut a text to its column's length: PostgreSQL refuses a longer value and would fail the
+    whole batch on every retry (SQLite never complains, so only production would see it)."""
+    length = row.__table__.c[key].type.length
+    if value is None or length is None or len(value) <= length:
+        return value
+    return value[: length - 1] + "…"
 
 
 class AgencyRow(Base):
@@ -98,6 +107,11 @@ class ArticleRow(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
+    @validates("author", "source_line", "section", "kind", "language", "agency_id",
+               "attribution", "channel_id", "source_id")
+    def _fit_text(self, key: str, value: str | None) -> str | None:
+        return _fit(self, key, value)
+
 
 class SnapshotRow(Base):
     """The fetched HTML of an article version, gzip-compressed, for auditors."""
@@ -133,6 +147,10 @@ class SourceHealthRow(Base):
     status: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+    @validates("source_id", "agency_id", "outcome")
+    def _fit_text(self, key: str, value: str | None) -> str | None:
+        return _fit(self, key, value)
 
 
 class ProcessedEventRow(Base):

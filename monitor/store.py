@@ -2,7 +2,8 @@
 
 Idempotent: an event id already applied, or an article whose content did not change, changes
 nothing, so at-least-once delivery never double-counts. A batch of events is applied with a few
-queries (processed ids, known articles, their classifications) and one flush, and gives exactly
+queries (processed ids, known articles, their classifications), new articles and their
+classifications as multi-row inserts (``RETURNING id``) rather than ORM objects, and gives exactly
 what applying its events one at a time would.
 """
 
@@ -15,13 +16,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cchc.vntext import nfc, parse_iso_datetime
 from monitor.canonical import canonical_url
 from monitor.judge import Judge
-from monitor.models import ArticleRow, ProcessedEventRow, SnapshotRow, SourceHealthRow
+from monitor.models import (
+    ArticleRow,
+    ClassificationRow,
+    ProcessedEventRow,
+    SnapshotRow,
+    SourceHealthRow,
+)
 from monitor.relevance import Relevance
 from stream.events import Envelope
 
@@ -44,12 +52,35 @@ class Stored:
         return self.__dict__.copy()
 
 
+_DRAFT_COLUMNS = (
+    "canonical_url", "url", "title", "text", "published_at", "author", "source_line", "section",
+    "kind", "language", "duration_seconds", "agency_id", "attribution", "channel_id", "source_id",
+    "hints", "content_sha256", "simhash", "version", "first_seen_at", "updated_at",
+)  # fmt: skip
+
+
+class _Draft:
+    """An article first seen in this batch: the fields of an ``ArticleRow`` without the ORM's
+    bookkeeping, inserted with the others in one statement."""
+
+    __slots__ = (*_DRAFT_COLUMNS, "id", "cluster_id")
+
+    def __init__(self, canonical_url: str, now: datetime) -> None:
+        self.canonical_url, self.first_seen_at = canonical_url, now
+        self.id: int | None = None
+        self.cluster_id: int | None = None
+        self.published_at: datetime | None = None
+        self.version = 0
+
+    def values(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in _DRAFT_COLUMNS}
+
+
 @dataclass(frozen=True)
 class _Version:
-    """One article version judged before the batch is flushed, settled once its row has an id."""
+    """One article version judged before the batch is written, settled once its row has an id."""
 
-    row: ArticleRow
-    created: bool  # the row did not exist before this batch
+    row: ArticleRow | _Draft
     relevance: Relevance
     signature: int
     agency_id: str | None
@@ -72,9 +103,10 @@ class EventApplier:
         events = [_without_nul(event) for event in events]
         done = _processed(session, [event.id for event in events])
         urls = {canonical_url(e.payload["url"]) for e in events if e.type == "article.collected"}
-        known = _articles(session, urls)
-        self.judge.prepare(session, [row.id for row in known.values()])
+        known: dict[str, ArticleRow | _Draft] = dict(_articles(session, urls))
+        self.judge.prepare(session, [row.id for row in known.values() if row.id is not None])
         versions: dict[int, _Version] = {}
+        drafts: list[_Draft] = []
         applied: list[dict[str, object]] = []
         for number, event in enumerate(events):
             if event.id in done:
@@ -82,26 +114,47 @@ class EventApplier:
             done.add(event.id)
             applied.append({"event_id": event.id, "processed_at": _now()})
             if event.type == "article.collected":
-                version = self._article(session, known, event.payload)
+                version = self._article(known, drafts, event.payload)
                 if version:
                     versions[number] = version
             elif event.type == "source.health":
                 self._health(session, event.id, event.payload)
         if applied:  # write-only rows go in as one multi-row insert, not as ORM objects
             session.execute(insert(ProcessedEventRow), applied)
-        if versions:
-            session.flush()
-        results: list[Stored | None] = [None] * len(events)
-        created: set[int] = set()
+        _insert_drafts(session, drafts)
+        return self._settle_all(session, versions, len(events), drafts)
+
+    def _settle_all(self, session: Session, versions: dict[int, _Version], count: int,
+                    drafts: list[_Draft]) -> list[Stored | None]:
+        """Clusters, classifications and snapshots of every version, in event order."""
+        results: list[Stored | None] = [None] * count
+        kept = _snapshot_keys(session, {v.row.id for v in versions.values()
+                                        if isinstance(v.row, ArticleRow)})
+        classifications: dict[int, dict[str, object]] = {}
         snapshots: list[dict[str, object]] = []
         for number, version in versions.items():
-            results[number] = self._settle(session, version, created, snapshots)
+            row = version.row
+            if isinstance(row, _Draft):  # its classification is written below, once
+                row.cluster_id = self.judge.cluster(session, row.id, version.signature)
+                classifications[row.id] = self.judge.classification(row.id, version.relevance)
+            else:
+                self.judge.settle(session, row, version.relevance, version.signature)
+            if version.html and (row.id, version.digest) not in kept:
+                kept.add((row.id, version.digest))  # content seen before: its snapshot is kept
+                snapshots.append({"article_id": row.id, "sha256": version.digest,
+                                  "fetched_at": version.at,
+                                  "html_gz": gzip.compress(version.html.encode("utf-8"))})
+            results[number] = Stored(row.id, row.canonical_url, version.agency_id,
+                                     version.published, version.relevance.cchc, version.version)
+        _write_clusters(session, drafts)
+        if classifications:
+            session.execute(insert(ClassificationRow.__table__), list(classifications.values()))
         if snapshots:
             session.execute(insert(SnapshotRow), snapshots)
         return results
 
     def _article(
-        self, session: Session, known: dict[str, ArticleRow], payload: dict
+        self, known: dict[str, ArticleRow | _Draft], drafts: list[_Draft], payload: dict
     ) -> _Version | None:
         url = payload["url"]
         canonical = canonical_url(url)
@@ -112,11 +165,9 @@ class EventApplier:
         if row is not None and row.content_sha256 == digest:
             return None
         now = _now()
-        created = row is None or row.id is None
         if row is None:
-            row = ArticleRow(canonical_url=canonical, first_seen_at=now, version=0)
-            known[canonical] = row
-            session.add(row)
+            row = known[canonical] = _Draft(canonical, now)
+            drafts.append(row)
         row.url, row.title, row.text, row.content_sha256 = url, title, text, digest
         row.published_at = parse_iso_datetime(payload.get("published")) or row.published_at
         row.author = nfc(payload.get("author"))
@@ -135,22 +186,8 @@ class EventApplier:
         row.updated_at = now
         relevance = self.judge.assess(row)
         published = row.published_at.isoformat() if row.published_at else None
-        return _Version(row, created, relevance, row.simhash, row.agency_id, published,
-                        row.version, digest, html, now)
-
-    def _settle(self, session: Session, version: _Version, created: set[int],
-                snapshots: list[dict[str, object]]) -> Stored:
-        """Cluster, classification and snapshot of one version, in event order."""
-        row = version.row
-        first = version.created and row.id not in created
-        created.add(row.id)
-        self.judge.settle(session, row, version.relevance, version.signature, new=first)
-        if version.html:
-            snapshots.append({"article_id": row.id, "sha256": version.digest,
-                              "fetched_at": version.at,
-                              "html_gz": gzip.compress(version.html.encode("utf-8"))})
-        return Stored(row.id, row.canonical_url, version.agency_id, version.published,
-                      version.relevance.cchc, version.version)
+        return _Version(row, relevance, row.simhash, row.agency_id, published, row.version,
+                        digest, html, now)
 
     @staticmethod
     def _health(session: Session, event_id: str, payload: dict) -> None:
@@ -174,6 +211,14 @@ def _without_nul(event: Envelope) -> Envelope:
                                    for k, v in event.payload.items()})
 
 
+def _insert_new(session: Session, model: type, rows: list[dict[str, object]]) -> None:
+    """Insert rows, skipping any whose unique key is already stored (or repeated in ``rows``):
+    one duplicate must never fail a whole batch on every redelivery."""
+    dialect = session.get_bind().dialect.name
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert_for(model).on_conflict_do_nothing(), rows)
+
+
 def _processed(session: Session, event_ids: Iterable[str]) -> set[str]:
     wanted = list(dict.fromkeys(event_ids))
     found: set[str] = set()
@@ -191,6 +236,47 @@ def _articles(session: Session, urls: Iterable[str]) -> dict[str, ArticleRow]:
         chunk = wanted[start : start + _IN_CHUNK]
         for row in session.scalars(select(ArticleRow).where(ArticleRow.canonical_url.in_(chunk))):
             found[row.canonical_url] = row
+    return found
+
+
+def _insert_drafts(session: Session, drafts: list[_Draft]) -> None:
+    """One multi-row INSERT ... RETURNING id (SQLite >= 3.35, PostgreSQL); row by row elsewhere."""
+    if not drafts:
+        return
+    table = ArticleRow.__table__
+    values = [draft.values() for draft in drafts]
+    if session.get_bind().dialect.insert_executemany_returning_sort_by_parameter_order:
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = session.execute(statement, values).scalars().all()
+    else:
+        ids = [session.execute(insert(table), row).inserted_primary_key[0] for row in values]
+    for draft, article_id in zip(drafts, ids, strict=True):
+        draft.id = article_id
+
+
+def _write_clusters(session: Session, drafts: list[_Draft]) -> None:
+    """Cluster ids of new articles, known only once every id is: most are their own cluster."""
+    table = ArticleRow.__table__
+    alone = [draft.id for draft in drafts if draft.cluster_id == draft.id]
+    for start in range(0, len(alone), _IN_CHUNK):
+        chunk = alone[start : start + _IN_CHUNK]
+        session.execute(update(table).where(table.c.id.in_(chunk)).values(cluster_id=table.c.id))
+    joined = [{"draft_id": d.id, "draft_cluster": d.cluster_id} for d in drafts
+              if d.cluster_id != d.id]
+    if joined:
+        statement = update(table).where(table.c.id == bindparam("draft_id"))
+        session.execute(statement.values(cluster_id=bindparam("draft_cluster")), joined)
+
+
+def _snapshot_keys(session: Session, article_ids: Iterable[int]) -> set[tuple[int, str]]:
+    """(article, content hash) of the snapshots already kept: content that comes back (A, B,
+    then A again) is a new version but not a second snapshot of the same HTML."""
+    wanted = sorted(article_ids)
+    found: set[tuple[int, str]] = set()
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        found.update(session.execute(select(SnapshotRow.article_id, SnapshotRow.sha256).where(
+            SnapshotRow.article_id.in_(chunk))).tuples())
     return found
 
 

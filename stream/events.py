@@ -171,8 +171,8 @@ class Envelope:
 def _check(envelope: Envelope) -> None:
     if not isinstance(envelope.type, str) or type(envelope.version) is not int:
         raise BadEvent(f"type must be a string and version an integer: {envelope.type!r:.40}")
-    if not isinstance(envelope.id, str) or not envelope.id:
-        raise BadEvent("envelope id must be a non-empty string")
+    if not isinstance(envelope.id, str) or not envelope.id or len(envelope.id) > 64:
+        raise BadEvent("envelope id must be a non-empty string of at most 64 characters")
     if not isinstance(envelope.occurred_at, str) or not _is_iso(envelope.occurred_at):
         raise BadEvent(f"occurred_at {envelope.occurred_at!r} is not an ISO-8601 date-time")
     if not isinstance(envelope.payload, dict):

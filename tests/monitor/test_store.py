@@ -120,3 +120,38 @@ def test_health_event_is_stored_once(sessions) -> None:
         session.commit()
         row = session.scalars(select(SourceHealthRow)).one()
         assert (row.outcome, row.status) == ("http_error", 503)
+
+
+def test_an_edit_reverted_or_a_mobile_copy_never_blocks_the_monitor(sessions) -> None:
+    """A (www) → B (m. host, same canonical URL) → A again: three versions, two snapshots, and
+    the batch that brings the revert back is stored, not failed on every retry."""
+    judge = applier()
+    with sessions() as session:
+        judge.apply_batch(session, [collected("https://www.sotp.gov.vn/a/1", html="<p>A</p>")])
+        judge.apply_batch(session, [collected("https://m.sotp.gov.vn/a/1", html="<p>B</p>")])
+        session.commit()
+        reverted = judge.apply_batch(session, [
+            collected("https://sotp.gov.vn/a/1", html="<p>A</p>"),
+            collected("https://sotp.gov.vn/a/1", html="<p>B</p>"),
+            collected("https://sotp.gov.vn/a/1", html="<p>A</p>")])
+        session.commit()
+        assert [stored.version for stored in reverted if stored] == [3, 4, 5]
+        assert session.scalar(select(func.count()).select_from(ArticleRow)) == 1
+        assert session.scalar(select(func.count()).select_from(SnapshotRow)) == 2
+
+
+def test_over_long_fields_are_cut_to_fit_every_database(sessions) -> None:
+    event = collected("https://sotp.gov.vn/a/" + "x" * 2100, source_line="Nguồn: " + "Sở " * 200)
+    event.payload["author"] = "Tác giả " * 100
+    with sessions() as session:
+        stored = applier().apply_batch(session, [event])
+        session.commit()
+        row = session.scalars(select(ArticleRow)).one()
+    assert stored[0] is not None
+    assert len(row.author) <= 300 and len(row.source_line) <= 300
+    assert len(row.canonical_url) <= 2000 and "#sha256=" in row.canonical_url
+    again = collected(event.payload["url"], source_line=event.payload["source_line"])
+    with sessions() as session:  # the same long URL again is the same article, unchanged
+        assert applier().apply_batch(session, [again]) == [None]
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(ArticleRow)) == 1
