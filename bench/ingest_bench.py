@@ -198,9 +198,13 @@ def make_events(count: int, seed: int = 5) -> list[bytes]:
             event = Envelope.new("article.collected", copy)
         elif roll < 0.13 and recent:
             original = rng.choice(recent)
+            added = sentence(rng, CCHC, portal)
             changed = dict(
-                original, text=original["text"] + " " + sentence(rng, CCHC, portal), update=True
-            )
+                original,
+                text=original["text"] + " " + added,
+                html=original["html"].replace("</article>", f"<p>{added}</p></article>"),
+                update=True,
+            )  # the page changed, so its HTML (what the content hash covers) changed too
             event = Envelope.new("article.collected", changed)
         elif roll < 0.14 and out:
             out.append(rng.choice(out))  # redelivery: the same event id again

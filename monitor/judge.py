@@ -60,6 +60,17 @@ class Judge:
         row.cluster_id = self._cluster_for(session, row.id, signature)
         self._save_classification(session, row.id, relevance, new)
 
+    def cluster(self, session: Session, article_id: int, signature: int) -> int:
+        """The cluster of a new article (by the SimHash ``assess`` gave it), remembered for the
+        articles that follow; the store writes it with the row."""
+        return self._cluster_for(session, article_id, signature)
+
+    def classification(self, article_id: int, result: Relevance) -> dict[str, object]:
+        """The classification row of an article as column values, for a multi-row insert."""
+        return {"article_id": article_id, "cchc": result.cchc, "score": result.score,
+                "evidence": list(result.evidence), "threshold": self.classifier.threshold,
+                "model_version": MODEL_VERSION, "classified_at": datetime.now(UTC)}
+
     def prepare(self, session: Session, article_ids: Sequence[int]) -> None:
         """Before a batch: load the cluster index and the classifications of known articles, so
         the batch needs no query per article."""
@@ -90,10 +101,8 @@ class Judge:
                              new: bool) -> None:
         row = None if new else session.get(ClassificationRow, article_id)
         row = row or ClassificationRow(article_id=article_id)
-        row.cchc, row.score, row.evidence = result.cchc, result.score, list(result.evidence)
-        row.threshold = self.classifier.threshold
-        row.model_version = MODEL_VERSION
-        row.classified_at = datetime.now(UTC)
+        for name, value in self.classification(article_id, result).items():
+            setattr(row, name, value)
         session.add(row)
 
     def forget(self) -> None:

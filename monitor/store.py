@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -59,6 +59,13 @@ _DRAFT_COLUMNS = (
 )  # fmt: skip
 
 
+_BOUNDED = {
+    column.name: column.type.length
+    for column in ArticleRow.__table__.columns
+    if isinstance(column.type, String) and column.type.length and column.name != "canonical_url"
+}  # canonical URLs are bounded by canonical_url() itself
+
+
 class _Draft:
     """An article first seen in this batch: the fields of an ``ArticleRow`` without the ORM's
     bookkeeping, inserted with the others in one statement."""
@@ -73,7 +80,13 @@ class _Draft:
         self.version = 0
 
     def values(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in _DRAFT_COLUMNS}
+        """Column values, bounded texts cut as ``ArticleRow`` cuts them."""
+        values = {name: getattr(self, name) for name in _DRAFT_COLUMNS}
+        for name, length in _BOUNDED.items():
+            value = values[name]
+            if isinstance(value, str) and len(value) > length:
+                values[name] = value[: length - 1] + "…"
+        return values
 
 
 @dataclass(frozen=True)
@@ -120,7 +133,7 @@ class EventApplier:
             elif event.type == "source.health":
                 self._health(session, event.id, event.payload)
         if applied:  # write-only rows go in as one multi-row insert, not as ORM objects
-            session.execute(insert(ProcessedEventRow), applied)
+            _insert_new(session, ProcessedEventRow, applied)
         _insert_drafts(session, drafts)
         return self._settle_all(session, versions, len(events), drafts)
 
@@ -128,8 +141,6 @@ class EventApplier:
                     drafts: list[_Draft]) -> list[Stored | None]:
         """Clusters, classifications and snapshots of every version, in event order."""
         results: list[Stored | None] = [None] * count
-        kept = _snapshot_keys(session, {v.row.id for v in versions.values()
-                                        if isinstance(v.row, ArticleRow)})
         classifications: dict[int, dict[str, object]] = {}
         snapshots: list[dict[str, object]] = []
         for number, version in versions.items():
@@ -139,8 +150,7 @@ class EventApplier:
                 classifications[row.id] = self.judge.classification(row.id, version.relevance)
             else:
                 self.judge.settle(session, row, version.relevance, version.signature)
-            if version.html and (row.id, version.digest) not in kept:
-                kept.add((row.id, version.digest))  # content seen before: its snapshot is kept
+            if version.html:
                 snapshots.append({"article_id": row.id, "sha256": version.digest,
                                   "fetched_at": version.at,
                                   "html_gz": gzip.compress(version.html.encode("utf-8"))})
@@ -149,8 +159,8 @@ class EventApplier:
         _write_clusters(session, drafts)
         if classifications:
             session.execute(insert(ClassificationRow.__table__), list(classifications.values()))
-        if snapshots:
-            session.execute(insert(SnapshotRow), snapshots)
+        if snapshots:  # content that comes back (A, B, A) is a new version, not a new snapshot
+            _insert_new(session, SnapshotRow, snapshots)
         return results
 
     def _article(
@@ -266,18 +276,6 @@ def _write_clusters(session: Session, drafts: list[_Draft]) -> None:
     if joined:
         statement = update(table).where(table.c.id == bindparam("draft_id"))
         session.execute(statement.values(cluster_id=bindparam("draft_cluster")), joined)
-
-
-def _snapshot_keys(session: Session, article_ids: Iterable[int]) -> set[tuple[int, str]]:
-    """(article, content hash) of the snapshots already kept: content that comes back (A, B,
-    then A again) is a new version but not a second snapshot of the same HTML."""
-    wanted = sorted(article_ids)
-    found: set[tuple[int, str]] = set()
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
-        found.update(session.execute(select(SnapshotRow.article_id, SnapshotRow.sha256).where(
-            SnapshotRow.article_id.in_(chunk))).tuples())
-    return found
 
 
 def _now() -> datetime:
