@@ -30,8 +30,8 @@ SETTINGS: dict[str, object] = {
     # the default 100 only costs time (measured: a third of the crawl process's CPU).
     "CONCURRENT_ITEMS": 4,
     "TELNETCONSOLE_ENABLED": False,
-    # Scrapy 2.19's remote control runs Python code sent to a local HTTP port (and imports
-    # aiohttp at every start); a scheduled crawler has no use for it.
+    # Scrapy 2.19's remote control runs Python code sent to a local HTTP port; a scheduled
+    # crawler has no use for it.
     "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "DOWNLOADER_MIDDLEWARES": {
