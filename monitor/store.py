@@ -3,7 +3,7 @@
 Idempotent: an event id already applied, or an article whose content did not change, changes
 nothing, so at-least-once delivery never double-counts. A batch of events is applied with a few
 queries (processed ids, known articles, their classifications), new articles and their
-classifications as multi-row inserts (``RETURNING id``) rather than ORM objects, and gives exactly
+classifications as multi-row inserts rather than ORM objects, and gives exactly
 what applying its events one at a time would.
 """
 
@@ -250,18 +250,18 @@ def _articles(session: Session, urls: Iterable[str]) -> dict[str, ArticleRow]:
 
 
 def _insert_drafts(session: Session, drafts: list[_Draft]) -> None:
-    """One multi-row INSERT ... RETURNING id (SQLite >= 3.35, PostgreSQL); row by row elsewhere."""
+    """One executemany INSERT (batched into multi-row statements), then the new ids by canonical
+    URL (unique): ``RETURNING`` in parameter order would cost one statement per row on SQLite."""
     if not drafts:
         return
-    table = ArticleRow.__table__
-    values = [draft.values() for draft in drafts]
-    if session.get_bind().dialect.insert_executemany_returning_sort_by_parameter_order:
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = session.execute(statement, values).scalars().all()
-    else:
-        ids = [session.execute(insert(table), row).inserted_primary_key[0] for row in values]
-    for draft, article_id in zip(drafts, ids, strict=True):
-        draft.id = article_id
+    session.execute(insert(ArticleRow.__table__), [draft.values() for draft in drafts])
+    by_url = {draft.canonical_url: draft for draft in drafts}
+    urls = list(by_url)
+    for start in range(0, len(urls), _IN_CHUNK):
+        chunk = urls[start : start + _IN_CHUNK]
+        query = select(ArticleRow.canonical_url, ArticleRow.id)
+        for url, article_id in session.execute(query.where(ArticleRow.canonical_url.in_(chunk))):
+            by_url[url].id = article_id
 
 
 def _write_clusters(session: Session, drafts: list[_Draft]) -> None:
