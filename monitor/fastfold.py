@@ -59,15 +59,15 @@ def folding_keeps_words(text: str) -> bool:
     return _MARK_OR_ASTRAL.search(text) is None
 
 
-def fold_lines(text: str) -> list[str]:
-    """``[fold(line) for line in text.splitlines()]`` in one pass over the text: line breaks
-    are untouched by decomposition, mark removal and lower-casing (unless dropping marks joins
-    "\r" and "\n" into one break: then line by line)."""
+def fold_lines_unspaced(text: str) -> list[str]:
+    """``[fold_unspaced(line) for line in text.splitlines()]`` in one pass over the text: line
+    breaks are untouched by decomposition, mark removal and lower-casing (unless dropping marks
+    joins "\r" and "\n" into one break: then line by line)."""
     lowered = _unmarked_lower(text)
     lines = lowered.splitlines() if lowered is not None else []
     if lowered is None or len(lines) != len(text.splitlines()):
-        return [fold(line) for line in text.splitlines()]
-    return [" ".join(line.split()) for line in lines]
+        return [fold_unspaced(line) for line in text.splitlines()]
+    return lines
 
 
 def _unmarked_lower(text: str) -> str | None:

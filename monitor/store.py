@@ -115,8 +115,9 @@ class EventApplier:
         """What ``apply`` would return for each event in turn."""
         events = [_without_nul(event) for event in events]
         done = _processed(session, [event.id for event in events])
-        urls = {canonical_url(e.payload["url"]) for e in events if e.type == "article.collected"}
-        known: dict[str, ArticleRow | _Draft] = dict(_articles(session, urls))
+        urls = {e.payload["url"] for e in events if e.type == "article.collected"}
+        canonical = {url: canonical_url(url) for url in urls}
+        known: dict[str, ArticleRow | _Draft] = dict(_articles(session, canonical.values()))
         self.judge.prepare(session, [row.id for row in known.values() if row.id is not None])
         versions: dict[int, _Version] = {}
         drafts: list[_Draft] = []
@@ -127,7 +128,7 @@ class EventApplier:
             done.add(event.id)
             applied.append({"event_id": event.id, "processed_at": _now()})
             if event.type == "article.collected":
-                version = self._article(known, drafts, event.payload)
+                version = self._article(known, drafts, event.payload, canonical)
                 if version:
                     versions[number] = version
             elif event.type == "source.health":
@@ -164,10 +165,11 @@ class EventApplier:
         return results
 
     def _article(
-        self, known: dict[str, ArticleRow | _Draft], drafts: list[_Draft], payload: dict
+        self, known: dict[str, ArticleRow | _Draft], drafts: list[_Draft], payload: dict,
+        canonical_of: dict[str, str],
     ) -> _Version | None:
         url = payload["url"]
-        canonical = canonical_url(url)
+        canonical = canonical_of[url]
         html = payload.get("html") or ""
         title, text = nfc(payload.get("title")), nfc(payload.get("text"))
         digest = hashlib.sha256((html or f"{title}\n{text}").encode("utf-8")).hexdigest()
