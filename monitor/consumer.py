@@ -7,6 +7,7 @@ recorded in ``processed_events`` make that harmless.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,6 +22,7 @@ from stream.events import ARTICLE_STORED, ARTICLES, SOURCE_HEALTH, Envelope
 
 log = logging.getLogger(__name__)
 GROUP = "monitor"
+HELPER_BACKLOG = 200  # events in one poll that show a backlog
 
 
 @dataclass
@@ -32,12 +34,16 @@ class ConsumeReport:
 
 
 class MonitorConsumer:
-    def __init__(self, stream: Stream, sessions: sessionmaker[Session], judge: Judge) -> None:
+    def __init__(self, stream: Stream, sessions: sessionmaker[Session], judge: Judge, *,
+                 helper: bool | None = None) -> None:
+        """``helper``: judge part of each large batch in a second process; by default when the
+        machine has more than one core."""
         self.stream = stream
         self.sessions = sessions
         self.judge = judge
         self.applier = EventApplier(judge)
         self.consumer = stream.consumer(GROUP, [ARTICLES, SOURCE_HEALTH])
+        self._helper = (os.cpu_count() or 1) > 1 if helper is None else helper
 
     def run(self, *, until_idle: bool = False, should_stop: Callable[[], bool] = lambda: False,
             on_batch: Callable[[ConsumeReport], None] | None = None) -> ConsumeReport:
@@ -58,6 +64,8 @@ class MonitorConsumer:
         return report
 
     def _handle(self, batch: list[tuple[Record, Envelope]], *, into: list[Stored]) -> None:
+        if self._helper and len(batch) >= HELPER_BACKLOG:
+            self.judge.start_helper()  # a backlog: worth a second core
         stored: list[Stored] = []
         with self.sessions() as session:
             try:
@@ -79,3 +87,4 @@ class MonitorConsumer:
 
     def close(self) -> None:
         self.consumer.close()
+        self.judge.close()

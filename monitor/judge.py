@@ -4,12 +4,21 @@ Used when an article arrives and again by ``cchc reprocess`` after the lexicon o
 changed, so both paths decide in exactly the same way. ``apply`` is ``assess`` (text only, no
 database) followed by ``settle`` (cluster and classification row, once the article has an id), so
 the store can judge a whole batch before one flush.
+
+The text-only part reads nothing but an article's own fields, so ``assess_all`` can share a
+batch with a helper process: the analysis is pure Python, one core per process, and it is most of
+a consumer's time. The helper works through a batch from the front while the consumer's own
+process works from the back, so neither waits when the other is slower (or still starting).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +31,138 @@ from monitor.models import ArticleRow, ClassificationRow
 from monitor.neardup import NearDuplicateIndex, simhash
 from monitor.relevance import MODEL_VERSION, Relevance, RelevanceClassifier
 
+log = logging.getLogger(__name__)
 _IN_CHUNK = 500
+_CHUNK = 25  # articles per helper task: ~20 ms of work, small enough to share a batch evenly
+
+
+class Judged(Protocol):
+    """An article row (``ArticleRow`` or the store's draft of a new one) as the judgement sees it."""
+
+    url: str
+    title: str
+    text: str
+    section: str
+    source_line: str
+    author: str
+    duration_seconds: int | None
+    hints: dict[str, str]
+    kind: str
+    language: str
+    agency_id: str | None
+    attribution: str
+    simhash: int
+
+
+class Fields(NamedTuple):
+    """What the judgement reads of an article."""
+
+    url: str
+    title: str
+    text: str
+    section: str
+    source_line: str
+    author: str
+    duration_seconds: int | None
+    hints: dict[str, str]
+
+    @classmethod
+    def of(cls, row: Judged) -> Fields:
+        return cls(row.url, row.title, row.text, row.section, row.source_line, row.author,
+                   row.duration_seconds, row.hints or {})
+
+
+class Assessment(NamedTuple):
+    """What the judgement decides from those fields."""
+
+    relevance: Relevance
+    kind: str
+    language: str
+    agency_id: str | None
+    attribution: str
+    simhash: int
+
+    def apply_to(self, row: Judged) -> None:
+        row.kind, row.language, row.simhash = self.kind, self.language, self.simhash
+        row.agency_id, row.attribution = self.agency_id, self.attribution
+
+
+def assess_fields(classifier: RelevanceClassifier, directory: AgencyDirectory,
+                  fields: Fields) -> Assessment:
+    hints = fields.hints
+    relevance = classifier.classify(fields.title, fields.text)
+    kind, _ = detect_kind(url=fields.url, section=fields.section, title=fields.title,
+                          text=fields.text, kind_hint=hints.get("kind", ""),
+                          duration_seconds=fields.duration_seconds)
+    language_hint = hints.get("language") or language_from_section(fields.section) or ""
+    language, _ = detect_language(title=fields.title, text=fields.text, hint=language_hint)
+    who = attribute(directory, site_owner=hints.get("site_owner") or None,
+                    source_line=fields.source_line, author=fields.author, text=fields.text,
+                    declared=hints.get("declared_agency") or None)
+    signature = simhash(fields.text or fields.title)
+    return Assessment(relevance, kind, language, who.agency_id, who.reason, signature)
+
+
+def can_help() -> bool:
+    """A helper is forked: a spawned one would re-run the program's main module, which
+    ``python -m cchc`` runs unguarded. The child only judges texts; it never touches the
+    database, the stream or a lock of the consumer's other threads."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class Helper:
+    """One forked helper process, started in the background."""
+
+    def __init__(self, classifier: RelevanceClassifier, directory: AgencyDirectory) -> None:
+        self._pool = ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("fork"),
+            initializer=_start, initargs=(classifier, directory))
+        self._pool.submit(_assess_chunk, [])  # starts the process now
+
+
+    def assess(self, fields: Sequence[Fields],
+               here: Callable[[Fields], Assessment]) -> list[Assessment] | None:
+        """Every assessment in order, or None when the helper failed (it is then shut down)."""
+        chunks = [list(fields[start : start + _CHUNK]) for start in range(0, len(fields), _CHUNK)]
+        try:
+            tasks: list[Future[list[Assessment]]] = [
+                self._pool.submit(_assess_chunk, chunk) for chunk in chunks]
+        except RuntimeError:  # the pool is broken or shut down
+            log.warning("monitor helper process unavailable; judging in this process")
+            self.close()
+            return None
+        done: list[list[Assessment] | None] = [None] * len(chunks)
+        for number in reversed(range(len(chunks))):  # from the back, until the helper's part
+            if not tasks[number].cancel():
+                break
+            done[number] = [here(one) for one in chunks[number]]
+        try:
+            for number, task in enumerate(tasks):
+                if done[number] is None:
+                    done[number] = task.result()
+        except Exception:  # any failure of the helper: judge here instead
+            log.warning("monitor helper process failed; judging in this process", exc_info=True)
+            self.close()
+            return None
+        return [assessment for chunk in done if chunk is not None for assessment in chunk]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+_judge_parts: tuple[RelevanceClassifier, AgencyDirectory] | None = None
+
+
+def _start(classifier: RelevanceClassifier, directory: AgencyDirectory) -> None:
+    global _judge_parts
+    _judge_parts = classifier, directory
+    classifier.classify("khởi động", "cải cách hành chính")  # compile and warm before work
+
+
+def _assess_chunk(chunk: list[Fields]) -> list[Assessment]:
+    assert _judge_parts is not None, "helper process not started"
+    classifier, directory = _judge_parts
+    return [assess_fields(classifier, directory, fields) for fields in chunk]
 
 
 class Judge:
@@ -31,6 +171,7 @@ class Judge:
         self.directory = directory
         self._index: NearDuplicateIndex | None = None
         self._clusters: dict[int, int] = {}
+        self._helper: Helper | None = None
 
     def apply(self, session: Session, row: ArticleRow) -> Relevance:
         relevance = self.assess(row)
@@ -39,19 +180,32 @@ class Judge:
 
     def assess(self, row: ArticleRow) -> Relevance:
         """Relevance, kind, language, agency and SimHash from the row's own fields."""
-        hints = row.hints or {}
-        relevance = self.classifier.classify(row.title, row.text)
-        row.kind, _ = detect_kind(url=row.url, section=row.section, title=row.title,
-                                  text=row.text, kind_hint=hints.get("kind", ""),
-                                  duration_seconds=row.duration_seconds)
-        language_hint = hints.get("language") or language_from_section(row.section) or ""
-        row.language, _ = detect_language(title=row.title, text=row.text, hint=language_hint)
-        who = attribute(self.directory, site_owner=hints.get("site_owner") or None,
-                        source_line=row.source_line, author=row.author, text=row.text,
-                        declared=hints.get("declared_agency") or None)
-        row.agency_id, row.attribution = who.agency_id, who.reason
-        row.simhash = simhash(row.text or row.title)
-        return relevance
+        assessment = assess_fields(self.classifier, self.directory, Fields.of(row))
+        assessment.apply_to(row)
+        return assessment.relevance
+
+    def assess_all(self, fields: Sequence[Fields]) -> list[Assessment]:
+        """``assess`` of each article's fields, in order; shared with the helper process when
+        one was started (the same code there gives the same results)."""
+        if self._helper is not None:
+            found = self._helper.assess(fields, self._assess_here)
+            if found is not None:
+                return found
+            self._helper = None  # it failed: judged here from now on
+        return [self._assess_here(one) for one in fields]
+
+    def start_helper(self) -> None:
+        """Start (in the background) a process that takes part of each large batch."""
+        if self._helper is None and can_help():
+            self._helper = Helper(self.classifier, self.directory)
+
+    def close(self) -> None:
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
+
+    def _assess_here(self, fields: Fields) -> Assessment:
+        return assess_fields(self.classifier, self.directory, fields)
 
     def settle(self, session: Session, row: ArticleRow, relevance: Relevance, signature: int,
                *, new: bool = False) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from cchc.vntext import nfc, parse_iso_datetime
 from monitor.canonical import canonical_url
-from monitor.judge import Judge
+from monitor.judge import Assessment, Fields, Judge
 from monitor.models import (
     ArticleRow,
     ClassificationRow,
@@ -30,7 +30,6 @@ from monitor.models import (
     SnapshotRow,
     SourceHealthRow,
 )
-from monitor.relevance import Relevance
 from stream.events import Envelope
 
 log = logging.getLogger(__name__)
@@ -89,19 +88,19 @@ class _Draft:
         return values
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Version:
-    """One article version judged before the batch is written, settled once its row has an id."""
+    """One article version of the batch: read first, judged with the others, then settled once
+    its row has an id."""
 
     row: ArticleRow | _Draft
-    relevance: Relevance
-    signature: int
-    agency_id: str | None
+    fields: Fields
     published: str | None
     version: int
     digest: str
     html: str
     at: datetime
+    assessment: Assessment | None = None
 
 
 class EventApplier:
@@ -135,8 +134,18 @@ class EventApplier:
                 self._health(session, event.id, event.payload)
         if applied:  # write-only rows go in as one multi-row insert, not as ORM objects
             _insert_new(session, ProcessedEventRow, applied)
+        self._judge_all(list(versions.values()))
         _insert_drafts(session, drafts)
         return self._settle_all(session, versions, len(events), drafts)
+
+    def _judge_all(self, versions: list[_Version]) -> None:
+        """Judge every version's text at once; a row changed twice in the batch ends with the
+        judgement of its last version, as when events are applied one by one."""
+        for version, assessment in zip(
+            versions, self.judge.assess_all([v.fields for v in versions]), strict=True
+        ):
+            assessment.apply_to(version.row)
+            version.assessment = assessment
 
     def _settle_all(self, session: Session, versions: dict[int, _Version], count: int,
                     drafts: list[_Draft]) -> list[Stored | None]:
@@ -145,18 +154,19 @@ class EventApplier:
         classifications: dict[int, dict[str, object]] = {}
         snapshots: list[dict[str, object]] = []
         for number, version in versions.items():
-            row = version.row
+            row, judged = version.row, version.assessment
+            assert judged is not None, "versions are judged before they are settled"
             if isinstance(row, _Draft):  # its classification is written below, once
-                row.cluster_id = self.judge.cluster(session, row.id, version.signature)
-                classifications[row.id] = self.judge.classification(row.id, version.relevance)
+                row.cluster_id = self.judge.cluster(session, row.id, judged.simhash)
+                classifications[row.id] = self.judge.classification(row.id, judged.relevance)
             else:
-                self.judge.settle(session, row, version.relevance, version.signature)
+                self.judge.settle(session, row, judged.relevance, judged.simhash)
             if version.html:
                 snapshots.append({"article_id": row.id, "sha256": version.digest,
                                   "fetched_at": version.at,
                                   "html_gz": gzip.compress(version.html.encode("utf-8"))})
-            results[number] = Stored(row.id, row.canonical_url, version.agency_id,
-                                     version.published, version.relevance.cchc, version.version)
+            results[number] = Stored(row.id, row.canonical_url, judged.agency_id,
+                                     version.published, judged.relevance.cchc, version.version)
         _write_clusters(session, drafts)
         if classifications:
             session.execute(insert(ClassificationRow.__table__), list(classifications.values()))
@@ -196,10 +206,8 @@ class EventApplier:
         }
         row.version += 1
         row.updated_at = now
-        relevance = self.judge.assess(row)
         published = row.published_at.isoformat() if row.published_at else None
-        return _Version(row, relevance, row.simhash, row.agency_id, published, row.version,
-                        digest, html, now)
+        return _Version(row, Fields.of(row), published, row.version, digest, html, now)
 
     @staticmethod
     def _health(session: Session, event_id: str, payload: dict) -> None:
