@@ -120,9 +120,10 @@ class Helper:
         self._pool.submit(_assess_chunk, [])  # starts the process now
 
 
-    def assess(self, fields: Sequence[Fields],
-               here: Callable[[Fields], Assessment]) -> list[Assessment] | None:
-        """Every assessment in order, or None when the helper failed (it is then shut down)."""
+    def assess(self, fields: Sequence[Fields], here: Callable[[Fields], Assessment],
+               meanwhile: Callable[[], None]) -> list[Assessment] | None:
+        """Every assessment in order, or None when the helper failed (it is then shut down);
+        ``meanwhile`` runs here while the helper finishes its last chunks."""
         chunks = [list(fields[start : start + _CHUNK]) for start in range(0, len(fields), _CHUNK)]
         try:
             tasks: list[Future[list[Assessment]]] = [
@@ -136,6 +137,7 @@ class Helper:
             if not tasks[number].cancel():
                 break
             done[number] = [here(one) for one in chunks[number]]
+        meanwhile()
         try:
             for number, task in enumerate(tasks):
                 if done[number] is None:
@@ -148,6 +150,17 @@ class Helper:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _once(work: Callable[[], None]) -> Callable[[], None]:
+    """``work`` that a second call (after a failed helper) does not repeat."""
+    pending = [work]
+
+    def run() -> None:
+        while pending:
+            pending.pop()()
+
+    return run
 
 
 _judge_parts: tuple[RelevanceClassifier, AgencyDirectory] | None = None
@@ -184,15 +197,20 @@ class Judge:
         assessment.apply_to(row)
         return assessment.relevance
 
-    def assess_all(self, fields: Sequence[Fields]) -> list[Assessment]:
+    def assess_all(self, fields: Sequence[Fields],
+                   meanwhile: Callable[[], None] = lambda: None) -> list[Assessment]:
         """``assess`` of each article's fields, in order; shared with the helper process when
-        one was started (the same code there gives the same results)."""
+        one was started (the same code there gives the same results). ``meanwhile`` (other
+        work of the batch) runs once, while the helper finishes, or at the end."""
+        meanwhile = _once(meanwhile)
         if self._helper is not None:
-            found = self._helper.assess(fields, self._assess_here)
+            found = self._helper.assess(fields, self._assess_here, meanwhile)
             if found is not None:
                 return found
             self._helper = None  # it failed: judged here from now on
-        return [self._assess_here(one) for one in fields]
+        found = [self._assess_here(one) for one in fields]
+        meanwhile()
+        return found
 
     def start_helper(self) -> None:
         """Start (in the background) a process that takes part of each large batch."""

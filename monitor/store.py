@@ -101,6 +101,7 @@ class _Version:
     html: str
     at: datetime
     assessment: Assessment | None = None
+    snapshot: bytes = b""  # the HTML, gzip-compressed
 
 
 class EventApplier:
@@ -141,9 +142,13 @@ class EventApplier:
     def _judge_all(self, versions: list[_Version]) -> None:
         """Judge every version's text at once; a row changed twice in the batch ends with the
         judgement of its last version, as when events are applied one by one."""
-        for version, assessment in zip(
-            versions, self.judge.assess_all([v.fields for v in versions]), strict=True
-        ):
+        def compress() -> None:  # done while the helper process finishes its share
+            for version in versions:
+                if version.html:
+                    version.snapshot = gzip.compress(version.html.encode("utf-8"))
+
+        judged = self.judge.assess_all([v.fields for v in versions], compress)
+        for version, assessment in zip(versions, judged, strict=True):
             assessment.apply_to(version.row)
             version.assessment = assessment
 
@@ -164,7 +169,7 @@ class EventApplier:
             if version.html:
                 snapshots.append({"article_id": row.id, "sha256": version.digest,
                                   "fetched_at": version.at,
-                                  "html_gz": gzip.compress(version.html.encode("utf-8"))})
+                                  "html_gz": version.snapshot})
             results[number] = Stored(row.id, row.canonical_url, judged.agency_id,
                                      version.published, judged.relevance.cchc, version.version)
         _write_clusters(session, drafts)
