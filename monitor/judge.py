@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
@@ -169,7 +172,16 @@ _judge_parts: tuple[RelevanceClassifier, AgencyDirectory] | None = None
 def _start(classifier: RelevanceClassifier, directory: AgencyDirectory) -> None:
     global _judge_parts
     _judge_parts = classifier, directory
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     classifier.classify("khởi động", "cải cách hành chính")  # compile and warm before work
+
+
+def _exit_with(parent: int) -> None:
+    """End the helper when the consumer is gone, even killed: nothing else would."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _assess_chunk(chunk: list[Fields]) -> list[Assessment]:
