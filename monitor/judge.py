@@ -110,7 +110,9 @@ def can_help() -> bool:
     """A helper is forked: a spawned one would re-run the program's main module, which
     ``python -m cchc`` runs unguarded. The child only judges texts; it never touches the
     database, the stream or a lock of the consumer's other threads."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    # Forking a process that runs other threads (the scheduler and rules threads of `cchc run`)
+    # could copy a lock one of them holds; then the helper is not used.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 class Helper:
