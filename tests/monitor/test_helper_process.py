@@ -1,0 +1,65 @@
+"""The monitor's helper process judges part of a large batch: the stored state must be exactly
+what one process stores, and a helper that dies must not lose or change anything."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from monitor.agencies import AgencyDirectory
+from monitor.consumer import HELPER_BACKLOG, MonitorConsumer
+from monitor.judge import Judge, can_help
+from monitor.models import ArticleRow, ClassificationRow
+from monitor.relevance import RelevanceClassifier
+from stream import open_stream
+from stream.events import ARTICLES
+from tests.monitor.test_store import AGENCIES, BODY, collected
+
+pytestmark = pytest.mark.skipif(not can_help(), reason="no fork start method on this platform")
+OTHER = ("Mùa hoa tam giác mạch nở rộ trên cao nguyên đá, du khách về Đồng Văn đông kỷ lục; "
+         "người dân bán nông sản, homestay kín phòng suốt tuần lễ hội văn hoá vùng cao. ")
+
+
+def stored_state(tmp_path: Path, name: str, *, helper: bool, kill_helper: bool = False) -> list:
+    from monitor.database import open_database
+
+    judge = Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES))
+    if helper:  # forked before any other thread exists (the consumer's own rule, see can_help)
+        judge.start_helper()
+        assert judge._helper is not None  # noqa: SLF001
+    if kill_helper:
+        os.kill(next(iter(judge._helper._pool._processes)), signal.SIGKILL)  # noqa: SLF001
+    sessions = open_database(f"sqlite:///{tmp_path / (name + '.db')}")
+    stream = open_stream(f"embedded://{tmp_path / (name + '-stream.db')}")
+    for n in range(HELPER_BACKLOG + 40):
+        text = (BODY if n % 3 else OTHER) + f" Bài số {n}, tuần {n % 52}."
+        title = "Cải cách thủ tục hành chính" if n % 3 else "Hoa tam giác mạch nở rộ"
+        stream.publish(ARTICLES, "hg-so-tu-phap", collected(
+            f"https://sotp.gov.vn/a/{n}", title=title, text=text, html=f"<p>{n}</p>"))
+    stream.flush()
+    consumer = MonitorConsumer(stream, sessions, judge, helper=helper)
+    assert len(consumer.run(until_idle=True).stored) == HELPER_BACKLOG + 40
+    consumer.close()
+    stream.close()
+    with sessions() as session:
+        rows = session.execute(select(
+            ArticleRow.canonical_url, ArticleRow.kind, ArticleRow.language, ArticleRow.agency_id,
+            ArticleRow.simhash, ClassificationRow.cchc, ClassificationRow.score,
+            ClassificationRow.evidence).join(ClassificationRow).order_by(ArticleRow.canonical_url))
+        return [tuple(row) for row in rows]
+
+
+def test_helper_gives_exactly_the_one_process_result(tmp_path: Path) -> None:
+    alone = stored_state(tmp_path, "alone", helper=False)
+    shared = stored_state(tmp_path, "shared", helper=True)
+    assert shared == alone and len(alone) == HELPER_BACKLOG + 40
+    assert any(row[5] for row in alone) and not all(row[5] for row in alone)
+
+
+def test_a_killed_helper_falls_back_to_judging_here(tmp_path: Path) -> None:
+    alone = stored_state(tmp_path, "alone", helper=False)
+    assert stored_state(tmp_path, "killed", helper=True, kill_helper=True) == alone
