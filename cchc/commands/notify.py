@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import click
 
 from cchc.commands.options import ISO_DATE
 from cchc.context import AppContext
+from cchc.stopping import stop_on_signals
 
 
 def register(cli: click.Group) -> None:
@@ -110,7 +110,7 @@ def run(ctx: click.Context, app: AppContext, crawl: bool, consume: bool, rules: 
     app.sync_directory()
     scheduler = _scheduler(app, ctx.find_root().params.get("config"), crawl=crawl)
     scheduler.start()
-    stop = threading.Event()
+    stop = stop_on_signals()
     if rules:
         threading.Thread(target=_rules_loop, args=(app, stop), name="rules", daemon=True).start()
     click.echo("Đang chạy (Ctrl-C để dừng).")
@@ -122,9 +122,7 @@ def run(ctx: click.Context, app: AppContext, crawl: bool, consume: bool, rules: 
             finally:
                 consumer.close()
         else:
-            while not stop.is_set():
-                time.sleep(1)
-    except KeyboardInterrupt:
-        stop.set()
+            stop.wait()
     finally:
+        stop.set()  # the rules thread ends with its current batch
         scheduler.shutdown(wait=False)

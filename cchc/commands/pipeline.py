@@ -9,6 +9,7 @@ import click
 
 from cchc.context import AppContext
 from cchc.errors import ConfigError
+from cchc.stopping import stop_on_signals
 
 
 def register(cli: click.Group) -> None:
@@ -29,10 +30,9 @@ def consume(app: AppContext, until_idle: bool) -> None:
     app.create_database = True  # the monitor is what fills a new database
     app.sync_directory()
     consumer = MonitorConsumer(app.stream, app.sessions, app.judge())
+    stop = stop_on_signals()
     try:
-        report = consumer.run(until_idle=until_idle)
-    except KeyboardInterrupt:
-        report = None
+        report = consumer.run(until_idle=until_idle, should_stop=stop.is_set)
     except OperationalError as error:  # the database went away mid-batch: nothing half-stored
         raise ConfigError(f"Mất kết nối cơ sở dữ liệu khi đang lưu ({error.orig}). Lô đang xử lý "
                           "chưa được ghi nhận và sẽ được xử lý lại: khi máy chủ CSDL hoạt động, "

@@ -30,10 +30,10 @@ def stored_state(tmp_path: Path, name: str, *, helper: bool, kill_helper: bool =
     from monitor.database import open_database
 
     judge = Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES))
-    if helper:  # started directly: earlier tests may have left idle threads, which can_help
-        judge._helper = Helper(judge.classifier, judge.directory)  # noqa: SLF001 - refuses
+    if helper:  # started directly: idle threads left by earlier tests make can_help() refuse
+        judge._helper = Helper(judge.classifier, judge.directory)
     if kill_helper:
-        os.kill(next(iter(judge._helper._pool._processes)), signal.SIGKILL)  # noqa: SLF001
+        os.kill(next(iter(judge._helper._pool._processes)), signal.SIGKILL)
     sessions = open_database(f"sqlite:///{tmp_path / (name + '.db')}")
     stream = open_stream(f"embedded://{tmp_path / (name + '-stream.db')}")
     for n in range(HELPER_BACKLOG + 40):
