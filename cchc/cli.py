@@ -16,8 +16,8 @@ from cchc.context import AppContext
 from cchc.errors import CchcError
 from cchc.settings import Settings
 from notifier.smtp_url import SmtpUrlError
-from stream.errors import StreamConfigError, StreamError
 from rules.plan_schema import PlanError
+from stream.errors import StreamConfigError, StreamError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
