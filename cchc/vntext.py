@@ -89,3 +89,23 @@ def parse_any_datetime(value: str | None) -> datetime | None:
 def format_vn_date(day: date) -> str:
     """DD/MM/YYYY, the form used in Vietnamese official letters."""
     return day.strftime("%d/%m/%Y")
+
+
+def as_date(value: object) -> date | None:
+    """A date from a date, a datetime or an ISO string (verdicts travel as JSON); else None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        return None
+
+
+def vn_date_text(value: object) -> str:
+    """DD/MM/YYYY, or "" when the value is not a date."""
+    day = as_date(value)
+    return format_vn_date(day) if day else ""

@@ -7,9 +7,9 @@ status is called or how bad it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
 
+from cchc.vntext import as_date as to_date  # noqa: F401 - used by templates and views
+from cchc.vntext import vn_date_text as vn_date  # noqa: F401 - used by templates and views
 from rules.statuses import STATUSES, UNLISTED_WORDS, WORDS, rank
 
 
@@ -44,26 +44,6 @@ ACTION_STATUSES = ("shortfall", "at_risk", "unknown")
 def label(status: str) -> StatusLabel:
     """The label of a status; an unexpected value reads as "unknown", never as good news."""
     return STATUS.get(status, _UNLISTED)
-
-
-def to_date(value: Any) -> date | None:
-    """Dates in verdicts arrive as ISO strings (JSON) or as date objects (in-process)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return datetime.fromisoformat(str(value)).date()
-    except ValueError:
-        return None
-
-
-def vn_date(value: Any) -> str:
-    """DD/MM/YYYY, or "" when the value is not a date."""
-    day = to_date(value)
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def summary_words(counts: dict[str, int]) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from cchc.vntext import as_date as to_date  # noqa: F401 - used by templates and views
+from cchc.vntext import vn_date_text as vn_date  # noqa: F401 - used by templates and views
 from rules.statuses import STATUSES, UNLISTED_WORDS, WORDS, rank
 
 # status -> (Vietnamese words, CSS class, rank: 0 = worst)
@@ -55,25 +57,6 @@ def status_rank(status: str) -> int:
 def counted_words(counted_as: str) -> str:
     head = counted_as.split(":", 1)[0]
     return COUNTED_AS.get(head, counted_as)
-
-
-def to_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return datetime.fromisoformat(str(value)).date()
-    except ValueError:
-        return None
-
-
-def vn_date(value: Any) -> str:
-    """DD/MM/YYYY, or "" when the value is not a date."""
-    day = to_date(value)
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def vn_datetime(value: Any) -> str:
