@@ -40,12 +40,22 @@ def kill_after(home: Home, at_least: int) -> int:
 
 
 def crash_and_finish(home: Home, events: list[Envelope]) -> list[int]:
-    publisher = publish_in_waves(home, events)
-    first = kill_after(home, 40)
-    second = kill_after(home, first + 40)
-    publisher.join(timeout=60)
-    assert not publisher.is_alive()
-    return [first, second]
+    """Kill a consumer in each of the first two thirds of the events, then publish the last third.
+
+    Each third arrives in waves while its consumer runs; holding the next third back until the
+    kill makes "killed before everything was stored" certain however fast the consumer is.
+    """
+    third = len(events) // 3
+    killed_at = []
+    for start in (0, third):
+        publisher = publish_in_waves(home, events[start : start + third])
+        killed_at.append(kill_after(home, (killed_at[-1] if killed_at else 0) + 40))
+        publisher.join(timeout=60)
+        assert not publisher.is_alive()
+    last = publish_in_waves(home, events[2 * third :])
+    last.join(timeout=60)
+    assert not last.is_alive()
+    return killed_at
 
 
 def assert_exactly_once(home: Home, events: list[Envelope], clean: list[dict]) -> None:
