@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import compress, count, product
+from itertools import product
 from typing import Any
 
+import ahocorasick
 import yaml
 
 from monitor.fastfold import fold_unspaced
@@ -63,10 +63,8 @@ class Lexicon:
     version: int
     _pattern: re.Pattern[str]
     _canonical: dict[str, str]  # normalised phrase -> canonical phrase
-    # first word -> (words, canonical phrase), in the pattern's order of alternatives
-    _by_first: dict[str, list[tuple[list[str], str]]] = field(default_factory=dict)
-    # first word -> the words that can follow it in a phrase (none for one-word phrases)
-    _seconds: dict[str, frozenset[str]] = field(default_factory=dict)
+    # every accepted form of every phrase, " padded " -> (canonical phrase, rank in the pattern)
+    _automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Lexicon:
@@ -76,18 +74,16 @@ class Lexicon:
         alternatives = sorted(normalised.values(), key=len, reverse=True)
         pattern = re.compile(r"(?<= )(" + "|".join(map(_phrase_regex, alternatives)) + r")(?= )")
         scoring = {k: float(v) for k, v in data["scoring"].items()}
-        by_first: dict[str, list[tuple[list[str], str]]] = {}
-        for phrase in alternatives:
+        automaton = ahocorasick.Automaton()
+        for rank, phrase in enumerate(alternatives):
             entry = canonical[phrase.replace(" | ", " ")]
             for words in _variants(phrase):
-                by_first.setdefault(words[0], []).append((words, entry))
-        seconds = {
-            first: frozenset(words[1] for words, _ in entries)
-            for first, entries in by_first.items()
-            if all(len(words) > 1 for words, _ in entries)
-        }
+                key = " " + " ".join(words) + " "
+                if key not in automaton:  # the pattern's first alternative wins
+                    automaton.add_word(key, (len(key), rank, entry))
+        automaton.make_automaton()
         version = int(data.get("version", 0))
-        return cls(weights, scoring, version, pattern, canonical, by_first, seconds)
+        return cls(weights, scoring, version, pattern, canonical, automaton)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -106,40 +102,25 @@ class Lexicon:
     def _matches(self, normalised: str) -> list[tuple[str, int]]:
         """(canonical phrase, offset) of each match, left to right without overlap.
 
-        ``normalise`` output (single spaces, padded) is matched word by word: a phrase can only
-        start on one of its first words (found by C-level lookups) followed by one of its second
-        words; there the first alternative of the pattern that fits wins, exactly as in the
-        regular expression, which still serves any other spacing.
+        ``normalise`` output (single spaces, padded) goes through the Aho-Corasick automaton of
+        every phrase form with its edge spaces, which reports all matches in C; of those that
+        start at one place the pattern's first alternative wins, and a match starts after the
+        previous one ended, exactly as with the regular expression, which still serves any
+        other spacing.
         """
-        words = normalised.split(" ")
-        if len(words) < 3 or "  " in normalised or _OTHER_SPACE.search(normalised):
+        if "  " in normalised or _OTHER_SPACE.search(normalised):
             return [(self._canonical[m.group(1).replace(" | ", " ")], m.start())
                     for m in self._pattern.finditer(normalised)]
-        by_first, seconds = self._by_first, self._seconds
-        found: list[tuple[int, str]] = []
-        index, end = 1, len(words) - 1
-        for start in compress(count(), map(by_first.__contains__, words)):
-            if start < index:
-                continue  # inside the previous match
-            followers = seconds.get(words[start])
-            if followers is not None and words[start + 1] not in followers:
-                continue
-            for phrase_words, phrase in by_first[words[start]]:
-                after = start + len(phrase_words)
-                if after <= end and words[start:after] == phrase_words:
-                    found.append((start, phrase))
-                    index = after
-                    break
-        return list(_with_offsets(words, found))
-
-
-def _with_offsets(words: list[str], found: list[tuple[int, str]]) -> Iterator[tuple[str, int]]:
-    """Character offset of each word index: the letters and spaces before it."""
-    offset = previous = 0
-    for index, phrase in found:
-        offset += sum(map(len, words[previous:index])) + index - previous
-        previous = index
-        yield phrase, offset
+        # (offset of the first letter, rank, key length, phrase) of every match
+        found = sorted((end - size + 2, rank, size, phrase)
+                       for end, (size, rank, phrase) in self._automaton.iter(normalised))
+        out: list[tuple[str, int]] = []
+        free_from = 0  # a match may begin on the space that ended the previous one
+        for start, _rank, size, phrase in found:
+            if start >= free_from:
+                out.append((phrase, start))
+                free_from = start + size - 1
+        return out
 
 
 def _variants(normalised_phrase: str) -> list[list[str]]:

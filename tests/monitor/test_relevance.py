@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cchc.vntext import fold
+from monitor.lexicon import Lexicon, normalise
 from monitor.relevance import (
     DEFAULT_THRESHOLD,
     MODEL_VERSION,
@@ -218,3 +219,28 @@ def test_dev_set_without_diacritics(corpus_dir: Path, classifier: RelevanceClass
         for r in rows
     )
     assert same == len(rows)
+
+
+def _by_regex(lexicon: Lexicon, normalised: str) -> list[tuple[str, int]]:
+    """The lexicon's reference semantics: its regular expression, leftmost and longest first."""
+    return [(lexicon._canonical[m.group(1).replace(" | ", " ")], m.start())
+            for m in lexicon._pattern.finditer(normalised)]  # fmt: skip
+
+
+def test_automaton_finds_what_the_regular_expression_finds(corpus_dir: Path) -> None:
+    """Phrases back to back (sharing one space), with and without commas, inside longer
+    phrases, and the labelled news texts: the C matcher agrees with the reference match for
+    match, offsets included."""
+    lexicon = Lexicon.default()
+    phrases = list(lexicon.weights)
+    texts = [" ".join(phrases), ", ".join(phrases), " và ".join(reversed(phrases)),
+             "".join(phrases), " ".join(p.replace(",", "") for p in phrases)]  # fmt: skip
+    for line in (corpus_dir / "cchc-dev.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        texts += [item.get("title") or "", item.get("text") or ""]
+    matched = 0
+    for text in texts:
+        normalised = normalise(text)
+        assert lexicon._matches(normalised) == _by_regex(lexicon, normalised), text[:80]
+        matched += len(lexicon._matches(normalised))
+    assert matched > 2 * len(phrases)
