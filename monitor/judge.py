@@ -106,24 +106,20 @@ def assess_fields(classifier: RelevanceClassifier, directory: AgencyDirectory,
     return Assessment(relevance, kind, language, who.agency_id, who.reason, signature)
 
 
-def can_help() -> bool:
-    """A helper is forked: a spawned one would re-run the program's main module, which
-    ``python -m cchc`` runs unguarded. The child only judges texts; it never touches the
-    database, the stream or a lock of the consumer's other threads."""
-    # Forking a process that runs other threads (the scheduler and rules threads of `cchc run`)
-    # could copy a lock one of them holds; then the helper is not used.
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
 class Helper:
-    """One forked helper process, started in the background."""
+    """One helper process, started in the background.
+
+    It is spawned (a fresh interpreter), not forked: the consumer may run other threads (the
+    embedded stream's flusher, the scheduler and rules threads of ``cchc run``), and a fork
+    copies any lock one of them holds at that moment. The child only judges texts; it never
+    touches the database or the stream.
+    """
 
     def __init__(self, classifier: RelevanceClassifier, directory: AgencyDirectory) -> None:
         self._pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("fork"),
+            1, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start, initargs=(classifier, directory))
         self._pool.submit(_assess_chunk, [])  # starts the process now
-
 
     def assess(self, fields: Sequence[Fields], here: Callable[[Fields], Assessment],
                meanwhile: Callable[[], None]) -> list[Assessment] | None:
@@ -228,7 +224,7 @@ class Judge:
 
     def start_helper(self) -> None:
         """Start (in the background) a process that takes part of each large batch."""
-        if self._helper is None and can_help():
+        if self._helper is None:
             self._helper = Helper(self.classifier, self.directory)
 
     def close(self) -> None:

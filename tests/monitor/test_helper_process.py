@@ -3,9 +3,9 @@ what one process stores, and a helper that dies must not lose or change anything
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,6 @@ from stream import open_stream
 from stream.events import ARTICLES
 from tests.monitor.test_store import AGENCIES, BODY, collected
 
-pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
-                                reason="no fork start method on this platform")
 OTHER = ("Mùa hoa tam giác mạch nở rộ trên cao nguyên đá, du khách về Đồng Văn đông kỷ lục; "
          "người dân bán nông sản, homestay kín phòng suốt tuần lễ hội văn hoá vùng cao. ")
 
@@ -30,7 +28,7 @@ def stored_state(tmp_path: Path, name: str, *, helper: bool, kill_helper: bool =
     from monitor.database import open_database
 
     judge = Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES))
-    if helper:  # started directly: idle threads left by earlier tests make can_help() refuse
+    if helper:  # started now, so that it can be killed before the first batch
         judge._helper = Helper(judge.classifier, judge.directory)
     if kill_helper:
         os.kill(next(iter(judge._helper._pool._processes)), signal.SIGKILL)
@@ -64,3 +62,38 @@ def test_helper_gives_exactly_the_one_process_result(tmp_path: Path) -> None:
 def test_a_killed_helper_falls_back_to_judging_here(tmp_path: Path) -> None:
     alone = stored_state(tmp_path, "alone", helper=False)
     assert stored_state(tmp_path, "killed", helper=True, kill_helper=True) == alone
+
+
+def test_the_consumer_starts_its_helper_beside_other_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``cchc run`` keeps scheduler and rules threads, and the embedded stream its flusher: the
+    helper is still started for a backlog (spawned, so no lock of theirs is copied) and used."""
+    from monitor.database import open_database
+
+    stop = threading.Event()
+    threading.Thread(target=stop.wait, daemon=True).start()  # like the scheduler's thread
+    judge = Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES))
+    used: list[int] = []
+    original = Helper.assess
+
+    def counting(self: Helper, fields, here, meanwhile):
+        found = original(self, fields, here, meanwhile)
+        used.append(len(found or ()))
+        return found
+
+    stream = open_stream(f"embedded://{tmp_path / 'stream.db'}")
+    for n in range(HELPER_BACKLOG + 10):
+        stream.publish(ARTICLES, "hg-so-tu-phap", collected(
+            f"https://sotp.gov.vn/b/{n}", title="Cải cách thủ tục hành chính", text=f"{BODY} {n}"))
+    stream.flush()
+    consumer = MonitorConsumer(stream, open_database(f"sqlite:///{tmp_path / 'c.db'}"), judge,
+                               helper=True)  # fmt: skip
+    monkeypatch.setattr(Helper, "assess", counting)
+    try:
+        assert len(consumer.run(until_idle=True).stored) == HELPER_BACKLOG + 10
+    finally:
+        consumer.close()
+        stream.close()
+        stop.set()
+    assert threading.active_count() > 1 and sum(used) == HELPER_BACKLOG + 10
