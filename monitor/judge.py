@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from monitor.agencies import AgencyDirectory
@@ -193,6 +193,7 @@ class Judge:
         self.classifier = classifier
         self.directory = directory
         self._index: NearDuplicateIndex | None = None
+        self._loaded_upto = 0  # the highest article id in the index
         self._clusters: dict[int, int] = {}
         self._helper: Helper | None = None
 
@@ -268,16 +269,34 @@ class Judge:
         cluster = min((self._clusters.get(key, key) for key in matches), default=article_id)
         index.add(article_id, signature)
         self._clusters[article_id] = cluster
+        self._loaded_upto = max(self._loaded_upto, article_id)
         return cluster
 
     def _load_index(self, session: Session) -> NearDuplicateIndex:
         if self._index is None:
-            self._index = NearDuplicateIndex()
-            rows = session.execute(select(ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id))
-            for article_id, signature, cluster_id in rows:
-                self._index.add(article_id, signature)
-                self._clusters[article_id] = cluster_id or article_id
+            self._index, self._loaded_upto = NearDuplicateIndex(), 0
+            self._add_stored(session, select(ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id))
         return self._index
+
+    def catch_up(self, session: Session) -> None:
+        """Add to the cluster index what other monitor processes stored since it was read.
+
+        Called by the store while it holds the clustering lock (:func:`monitor.store`), under
+        which every article is inserted and committed: ids then grow in commit order, so the
+        rows above the highest id read are exactly the ones this process has not seen, and a
+        syndicated copy finds its original even when another consumer stored it."""
+        if self._index is None:
+            self._load_index(session)
+            return
+        self._add_stored(session, select(ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id)
+                         .where(ArticleRow.id > self._loaded_upto))  # fmt: skip
+
+    def _add_stored(self, session: Session, query: Select[tuple[int, int, int | None]]) -> None:
+        assert self._index is not None
+        for article_id, signature, cluster_id in session.execute(query):
+            self._index.add(article_id, signature)
+            self._clusters[article_id] = cluster_id or article_id
+            self._loaded_upto = max(self._loaded_upto, article_id)
 
     def _save_classification(self, session: Session, article_id: int, result: Relevance,
                              new: bool) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import String, bindparam, insert, select, update
+from sqlalchemy import String, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -136,6 +136,9 @@ class EventApplier:
         if applied:  # write-only rows go in as one multi-row insert, not as ORM objects
             _insert_new(session, ProcessedEventRow, applied)
         self._judge_all(list(versions.values()))
+        if versions:
+            _lock_clustering(session)
+            self.judge.catch_up(session)
         _insert_drafts(session, drafts)
         return self._settle_all(session, versions, len(events), drafts)
 
@@ -234,6 +237,18 @@ def _without_nul(event: Envelope) -> Envelope:
         return event
     return replace(event, payload={k: v.replace("\x00", "") if isinstance(v, str) else v
                                    for k, v in event.payload.items()})
+
+
+CLUSTERING_LOCK = 0x43434843  # "CCHC": the PostgreSQL advisory lock of article inserts
+
+
+def _lock_clustering(session: Session) -> None:
+    """Until this transaction ends, no other monitor process inserts articles, so this one
+    clusters against everything stored (see ``Judge.catch_up``). PostgreSQL: an advisory
+    transaction lock. SQLite: the write lock this transaction already holds (it has written
+    its processed events), which every other writer waits for."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLUSTERING_LOCK})
 
 
 def _insert_new(session: Session, model: type, rows: list[dict[str, object]]) -> None:

@@ -6,7 +6,8 @@ import gzip
 import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from monitor.agencies import AgencyDirectory
 from monitor.judge import Judge
@@ -14,7 +15,7 @@ from monitor.models import (
     ArticleRow, ClassificationRow, ProcessedEventRow, SnapshotRow, SourceHealthRow,
 )
 from monitor.relevance import RelevanceClassifier
-from monitor.store import EventApplier
+from monitor.store import CLUSTERING_LOCK, EventApplier
 from rules.model import Agency
 from stream.events import Envelope
 
@@ -155,3 +156,46 @@ def test_over_long_fields_are_cut_to_fit_every_database(sessions) -> None:
         assert applier().apply_batch(session, [again]) == [None]
         session.commit()
         assert session.scalar(select(func.count()).select_from(ArticleRow)) == 1
+
+
+def test_a_copy_stored_by_another_monitor_process_joins_its_cluster(sessions) -> None:
+    """Two consumers (Kafka partitions are keyed by agency, so the original and the portal's
+    copy can reach different processes): each clusters against what the other stored since it
+    read its index, so the story is counted once."""
+    first, second = applier(), applier()
+    other = ("Mùa hoa tam giác mạch nở rộ trên cao nguyên đá Đồng Văn thu hút hàng nghìn du "
+             "khách. Các homestay kín phòng, người dân bán nông sản và đặc sản địa phương. "
+             "Ngành du lịch dự kiến đón thêm nhiều đoàn khách quốc tế trong tháng tới, "
+             "nhiều lễ hội văn hoá được tổ chức tại các xã vùng cao của huyện.")
+    with sessions() as session:  # the second process has read its index before the original
+        second.apply(session, collected("https://hagiang.gov.vn/tin/1", owner="hg-cong-ttdt",
+                                        text=other, title="Hoa tam giác mạch", html="<p>x</p>"))
+        session.commit()
+    with sessions() as session:
+        first.apply(session, collected("https://sotp.gov.vn/a/1"))
+        session.commit()
+    with sessions() as session:
+        second.apply(session, collected("https://hagiang.gov.vn/tin/99", owner="hg-cong-ttdt",
+                                        text=BODY + "\nNguồn: Sở Tư pháp tỉnh Hà Giang",
+                                        html="<html>portal</html>"))
+        session.commit()
+        rows = session.scalars(select(ArticleRow).order_by(ArticleRow.id)).all()
+        assert [row.cluster_id for row in rows] == [rows[0].id, rows[1].id, rows[1].id]
+    with sessions() as session:  # and the first process sees the copy the second one stored
+        first.apply(session, collected("https://baohagiang.vn/b/7", owner="hg-cong-ttdt",
+                                       text=BODY + "\nTheo Sở Tư pháp", html="<p>bao</p>"))
+        session.commit()
+        newest = session.scalars(select(ArticleRow).order_by(ArticleRow.id.desc())).first()
+        assert newest.cluster_id == rows[1].id
+
+
+def test_articles_are_inserted_under_the_clustering_lock(sessions, database_url: str) -> None:
+    """On PostgreSQL another process waits for the advisory lock until this batch commits."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("advisory locks exist on PostgreSQL: run with CCHC_TEST_DATABASE=postgres")
+    with sessions() as session, sessions() as observer:
+        applier().apply(session, collected("https://sotp.gov.vn/a/1"))
+        held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key"
+        assert observer.execute(text(held), {"key": CLUSTERING_LOCK}).scalar_one() == 1
+        session.commit()
+        assert observer.execute(text(held), {"key": CLUSTERING_LOCK}).scalar_one() == 0
