@@ -85,6 +85,12 @@ class Lexicon:
         version = int(data.get("version", 0))
         return cls(weights, scoring, version, pattern, canonical, automaton)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its phrases and weights (a few KB) and compiled again where it is loaded:
+        the monitor's helper process receives it through a pipe before it can read much."""
+        mapping = {"phrases": self.weights, "scoring": self.scoring, "version": self.version}
+        return (Lexicon.from_mapping, (mapping,))
+
     @classmethod
     def default(cls) -> Lexicon:
         text = resources.files("monitor").joinpath("lexicon_cchc.yaml").read_text("utf-8")

@@ -244,3 +244,17 @@ def test_automaton_finds_what_the_regular_expression_finds(corpus_dir: Path) -> 
         assert lexicon._matches(normalised) == _by_regex(lexicon, normalised), text[:80]
         matched += len(lexicon._matches(normalised))
     assert matched > 2 * len(phrases)
+
+
+def test_classifier_travels_to_the_helper_process_small_and_unchanged() -> None:
+    """The helper receives the classifier through a pipe (64 KB buffer) before it has started
+    reading: the lexicon travels as its phrases and is compiled again there, deciding alike."""
+    import pickle
+
+    classifier = RelevanceClassifier(threshold=0.6)
+    sent = pickle.dumps(classifier)
+    received = pickle.loads(sent)
+    assert len(sent) < 32 * 1024 and received.threshold == 0.6
+    for title, text in [("Cải cách thủ tục hành chính", "Bộ phận một cửa tiếp nhận hồ sơ."),
+                        ("Mùa hoa", "Du khách đến cao nguyên đá, cửa hàng đông khách.")]:  # fmt: skip
+        assert received.classify(title, text) == classifier.classify(title, text)
