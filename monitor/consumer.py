@@ -15,10 +15,17 @@ from functools import partial
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.judge import Judge
-from monitor.store import EventApplier, Stored
+from monitor.store import EventApplier, HealthStored, Stored
 from stream.abc import Record, Stream
 from stream.consume import run_batch
-from stream.events import ARTICLE_STORED, ARTICLES, SOURCE_HEALTH, Envelope
+from stream.events import (
+    ARTICLE_STORED,
+    ARTICLE_STORED_EVENT,
+    ARTICLES,
+    HEALTH_STORED_EVENT,
+    SOURCE_HEALTH,
+    Envelope,
+)
 
 log = logging.getLogger(__name__)
 GROUP = "monitor"
@@ -30,6 +37,7 @@ class ConsumeReport:
     batches: int = 0
     events: int = 0
     stored: list[Stored] = field(default_factory=list)
+    health_stored: int = 0
     dead_lettered: int = 0
 
 
@@ -50,12 +58,13 @@ class MonitorConsumer:
         """Consume until stopped, or (``until_idle``) until a poll returns nothing."""
         report = ConsumeReport()
         while not should_stop():
-            stored: list[Stored] = []
+            stored: list[Stored | HealthStored] = []
             result = run_batch(self.consumer, self.stream, partial(self._handle, into=stored))
             report.batches += 1
             report.events += result.consumed
             report.dead_lettered += result.dead_lettered
-            report.stored.extend(stored)
+            report.stored.extend(item for item in stored if isinstance(item, Stored))
+            report.health_stored += sum(isinstance(item, HealthStored) for item in stored)
             self._announce(stored)
             if on_batch:
                 on_batch(report)
@@ -63,10 +72,11 @@ class MonitorConsumer:
                 break
         return report
 
-    def _handle(self, batch: list[tuple[Record, Envelope]], *, into: list[Stored]) -> None:
+    def _handle(self, batch: list[tuple[Record, Envelope]], *,
+                into: list[Stored | HealthStored]) -> None:
         if self._helper and len(batch) >= HELPER_BACKLOG:
             self.judge.start_helper()  # a backlog: worth a second core
-        stored: list[Stored] = []
+        stored: list[Stored | HealthStored] = []
         with self.sessions() as session:
             try:
                 results = self.applier.apply_batch(session, [event for _record, event in batch])
@@ -78,10 +88,13 @@ class MonitorConsumer:
                 raise
         into.extend(stored)
 
-    def _announce(self, stored: list[Stored]) -> None:
+    def _announce(self, stored: list[Stored | HealthStored]) -> None:
+        """After the commit: what the rules consumer reads (an article to count, or a source's
+        health to read again)."""
         for item in stored:
+            kind = ARTICLE_STORED_EVENT if isinstance(item, Stored) else HEALTH_STORED_EVENT
             key = item.agency_id or "unattributed"
-            self.stream.publish(ARTICLE_STORED, key, Envelope.new("article.stored", item.payload()))
+            self.stream.publish(ARTICLE_STORED, key, Envelope.new(kind, item.payload()))
         if stored:
             self.stream.flush()
 

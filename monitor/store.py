@@ -51,6 +51,20 @@ class Stored:
         return self.__dict__.copy()
 
 
+@dataclass(frozen=True)
+class HealthStored:
+    """A fetch outcome, stored: announced so that the rules read the sources' health again
+    (a source that cannot be read turns its verdicts "unknown", never "shortfall")."""
+
+    source_id: str
+    agency_id: str
+    outcome: str
+    at: str
+
+    def payload(self) -> dict[str, object]:
+        return self.__dict__.copy()
+
+
 _DRAFT_COLUMNS = (
     "canonical_url", "url", "title", "text", "published_at", "author", "source_line", "section",
     "kind", "language", "duration_seconds", "agency_id", "attribution", "channel_id", "source_id",
@@ -108,10 +122,11 @@ class EventApplier:
     def __init__(self, judge: Judge) -> None:
         self.judge = judge
 
-    def apply(self, session: Session, event: Envelope) -> Stored | None:
+    def apply(self, session: Session, event: Envelope) -> Stored | HealthStored | None:
         return self.apply_batch(session, [event])[0]
 
-    def apply_batch(self, session: Session, events: Sequence[Envelope]) -> list[Stored | None]:
+    def apply_batch(self, session: Session,
+                    events: Sequence[Envelope]) -> list[Stored | HealthStored | None]:
         """What ``apply`` would return for each event in turn."""
         events = [_without_nul(event) for event in events]
         done = _processed(session, [event.id for event in events])
@@ -120,6 +135,7 @@ class EventApplier:
         known: dict[str, ArticleRow | _Draft] = dict(_articles(session, canonical.values()))
         self.judge.prepare(session, [row.id for row in known.values() if row.id is not None])
         versions: dict[int, _Version] = {}
+        health: dict[int, HealthStored] = {}
         drafts: list[_Draft] = []
         applied: list[dict[str, object]] = []
         for number, event in enumerate(events):
@@ -132,7 +148,7 @@ class EventApplier:
                 if version:
                     versions[number] = version
             elif event.type == "source.health":
-                self._health(session, event.id, event.payload)
+                health[number] = self._health(session, event.id, event.payload)
         if applied:  # write-only rows go in as one multi-row insert, not as ORM objects
             _insert_new(session, ProcessedEventRow, applied)
         self._judge_all(list(versions.values()))
@@ -140,7 +156,11 @@ class EventApplier:
             _lock_clustering(session)
             self.judge.catch_up(session)
         _insert_drafts(session, drafts)
-        return self._settle_all(session, versions, len(events), drafts)
+        results: list[Stored | HealthStored | None] = [
+            *self._settle_all(session, versions, len(events), drafts)]
+        for number, stored in health.items():
+            results[number] = stored
+        return results
 
     def _judge_all(self, versions: list[_Version]) -> None:
         """Judge every version's text at once; a row changed twice in the batch ends with the
@@ -218,8 +238,8 @@ class EventApplier:
         return _Version(row, Fields.of(row), published, row.version, digest, html, now)
 
     @staticmethod
-    def _health(session: Session, event_id: str, payload: dict) -> None:
-        session.add(SourceHealthRow(
+    def _health(session: Session, event_id: str, payload: dict) -> HealthStored:
+        row = SourceHealthRow(
             event_id=event_id,
             source_id=payload["source_id"],
             agency_id=payload.get("agency_id") or "",
@@ -228,7 +248,9 @@ class EventApplier:
             status=payload.get("status"),
             detail=payload.get("detail") or "",
             at=parse_iso_datetime(payload.get("at")) or _now(),
-        ))
+        )
+        session.add(row)
+        return HealthStored(row.source_id, row.agency_id, row.outcome, row.at.isoformat())
 
 
 def _without_nul(event: Envelope) -> Envelope:

@@ -1,5 +1,7 @@
 """The rules as a stream consumer: every ``article.stored`` event updates the verdicts it can
-change (incrementally), and the changed verdicts are stored before the offsets are committed.
+change (incrementally), and the changed verdicts are stored before the offsets are committed. A
+``source.health.stored`` event (a source read, or not) rebuilds the evaluator once for its batch:
+the health of the sources decides which verdicts are "unknown", and it is read at build time.
 
 The evaluator is built from the database at start (the roster: every agency gets a verdict even
 with no events) and rebuilt when the local date changes, so incremental results always equal a
@@ -11,6 +13,7 @@ window) then delays a verdict by at most that long, never for good.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from datetime import date
@@ -23,7 +26,7 @@ from rules.model import Plan
 from rules.periods import vn_date
 from stream.abc import Record, Stream
 from stream.consume import run_batch
-from stream.events import ARTICLE_STORED, Envelope
+from stream.events import ARTICLE_STORED, ARTICLE_STORED_EVENT, HEALTH_STORED_EVENT, Envelope
 
 log = logging.getLogger(__name__)
 GROUP = "rules"
@@ -67,8 +70,11 @@ class RulesConsumer:
         return self.evaluator
 
     def _handle(self, batch: list[tuple[Record, Envelope]]) -> None:
+        if any(event.type == HEALTH_STORED_EVENT for _record, event in batch):
+            self.built_at = -math.inf  # rebuilt now, with the new health, and stored whole
         evaluator = self._evaluator()
-        ids = [event.payload["article_id"] for _record, event in batch]
+        ids = [event.payload["article_id"] for _record, event in batch
+               if event.type == ARTICLE_STORED_EVENT]  # fmt: skip
         with self.sessions() as session:
             changed = {}
             for item in items_by_id(session, ids):

@@ -32,6 +32,7 @@ DEAD_LETTER = "dead-letter"
 ARTICLE_COLLECTED = "article.collected"
 SOURCE_HEALTH_EVENT = "source.health"
 ARTICLE_STORED_EVENT = "article.stored"
+HEALTH_STORED_EVENT = "source.health.stored"
 DEAD_LETTER_EVENT = "dead.letter"
 
 KIND_HINTS = frozenset({"", "tin", "bai", "phong_su", "chuyen_muc", "chuong_trinh", "video"})
@@ -92,6 +93,12 @@ SCHEMAS: dict[tuple[str, int], dict[str, Field]] = {
         "language": Field(_STR, required=False),
         "cchc": Field((bool,), required=False),
         "version": Field(_INT, required=False),
+    },
+    (HEALTH_STORED_EVENT, 1): {
+        "source_id": Field(_STR),
+        "agency_id": Field(_STR),
+        "outcome": Field(_STR, choices=OUTCOMES),
+        "at": Field(_STR, iso=True),
     },
     (DEAD_LETTER_EVENT, 1): {
         "topic": Field(_STR),

@@ -17,7 +17,7 @@ from rules.db_source import load_input
 from rules.engine import evaluate_plans
 from rules.loader import load_plan
 from stream import open_stream
-from stream.events import ARTICLES, Envelope
+from stream.events import ARTICLES, SOURCE_HEALTH, Envelope
 
 PLAN = Path(__file__).resolve().parents[2] / "plans" / "ha-giang-2024.yaml"
 AS_OF = date(2024, 8, 15)
@@ -71,6 +71,44 @@ def test_incremental_verdicts_equal_batch(tmp_path: Path, sessions) -> None:
     for key, verdict in expected.items():
         assert (stored[key]["count"], stored[key]["status"]) == (verdict["count"], verdict["status"]), key
     assert stored[("hg-03-tin-bai-quy", "hg-so-tu-phap", "2024-Q1")]["count"] >= 5
+    monitor.close()
+    rules.close()
+    stream.close()
+
+
+def test_a_source_that_cannot_be_read_turns_verdicts_unknown_at_once(tmp_path: Path,
+                                                                     sessions) -> None:  # fmt: skip
+    """A source down for all of Q1: the verdict goes from "shortfall" to "unknown" as soon as
+    the health reaches the rules consumer, not at its hourly rebuild."""
+    plan = load_plan(PLAN)
+    owner = "hg-so-tu-phap"
+    with sessions() as session:
+        sync_agencies(session, plan.agencies)
+        session.add(SourceRow(id=f"{owner}-web", agency_id=owner, kind="listing", url="x"))
+        session.commit()
+    stream = open_stream(f"embedded://{tmp_path / 'stream.db'}")
+    rules = RulesConsumer(stream, sessions, [plan], today=lambda: AS_OF, rebuild_every=3600)
+    rules.run(until_idle=True)
+
+    def q1_status() -> str:
+        with sessions() as session:
+            return session.scalar(select(EvaluationRow).where(
+                EvaluationRow.agency_id == owner, EvaluationRow.period == "2024-Q1",
+                EvaluationRow.rule_id == "hg-03-tin-bai-quy", EvaluationRow.as_of == AS_OF)
+            ).result["status"]  # fmt: skip
+
+    assert q1_status() == "shortfall"
+    for day in range(91):
+        at = datetime(2024, 1, 1, 2, tzinfo=UTC) + timedelta(days=day)
+        stream.publish(SOURCE_HEALTH, owner, Envelope.new("source.health", {
+            "source_id": f"{owner}-web", "agency_id": owner, "url": "https://sotp.example/",
+            "outcome": "http_error", "status": 503, "at": at.isoformat()}))  # fmt: skip
+    stream.flush()
+    monitor = MonitorConsumer(stream, sessions, Judge(RelevanceClassifier(),
+                                                      AgencyDirectory(plan.agencies)))  # fmt: skip
+    assert monitor.run(until_idle=True).health_stored == 91
+    rules.run(until_idle=True)
+    assert q1_status() == "unknown"
     monitor.close()
     rules.close()
     stream.close()
