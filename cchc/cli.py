@@ -17,7 +17,7 @@ from cchc.errors import CchcError
 from cchc.settings import Settings
 from notifier.smtp_url import SmtpUrlError
 from rules.plan_schema import PlanError
-from stream.errors import StreamConfigError, StreamError
+from stream.errors import GroupTaken, StreamConfigError, StreamError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -61,6 +61,9 @@ def main() -> None:
         sys.exit(2)
     except StreamConfigError as error:
         click.echo(f"Lỗi: CCHC_STREAM_URL không dùng được: {error}", err=True)
+        sys.exit(2)
+    except GroupTaken as error:  # a second consumer of one embedded group
+        click.echo(f"Lỗi: {error}", err=True)
         sys.exit(2)
     except StreamError as error:  # the broker or the log cannot be reached or written
         click.echo(f"Lỗi luồng sự kiện ({error}). Kiểm tra CCHC_STREAM_URL và máy chủ Kafka / "

@@ -11,6 +11,10 @@ class StreamConfigError(StreamError, ValueError):
     """The stream URL or its options are wrong (raised before anything is opened)."""
 
 
+class GroupTaken(StreamError):
+    """Another live process already consumes this group of the embedded log."""
+
+
 class StreamUnavailable(StreamError):
     """The log or broker cannot be reached right now; events go to the outbox meanwhile."""
 

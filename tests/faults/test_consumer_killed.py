@@ -8,6 +8,8 @@ verdicts must equal those of a clean single run over the same events.
 from __future__ import annotations
 
 import signal
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from tests.faults.helpers import (
     stop_with_ctrl_c,
     stored_articles,
     wait_for_articles,
+    wait_until,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
@@ -93,3 +96,25 @@ def finish_kafka(home: Home) -> None:
     proc = home.spawn("consume")
     wait_for_articles(home, proc, EVENTS)
     assert stop_with_ctrl_c(proc) == 0
+
+
+def test_a_second_embedded_consumer_of_the_group_is_refused(tmp_path: Path) -> None:
+    """Two `cchc consume` on one embedded log would read the same events side by side: the
+    second is refused with the first one's process id (exit 2), and the first goes on."""
+    home = Home.make(tmp_path, f"sqlite:///{tmp_path / 'cchc.db'}")
+    first = home.spawn("consume")
+
+    def leased() -> bool:
+        try:
+            with closing(sqlite3.connect(tmp_path / "stream.db")) as db:
+                return db.execute("SELECT count(*) FROM group_members WHERE grp = 'monitor'"
+                                  ).fetchone()[0] == 1  # fmt: skip
+        except sqlite3.Error:
+            return False  # not created yet
+
+    wait_until(lambda: leased() or first.poll() is not None, 60, "the first consumer's lease")
+    second = home.run("consume", "--until-idle")
+    assert second.returncode == 2, second.stderr
+    assert f"tiến trình {first.pid}" in second.stderr and "Traceback" not in second.stderr
+    assert first.poll() is None
+    assert stop_with_ctrl_c(first) == 0

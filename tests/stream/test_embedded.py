@@ -113,3 +113,52 @@ def test_without_an_outbox_a_locked_log_raises_and_keeps_the_events(tmp_path: Pa
         stream.flush()
         (stats,) = stream.stats()
         assert stats.end_offset == 2
+
+
+HOLD_GROUP = """
+import sys, time
+from stream import open_stream
+stream = open_stream(sys.argv[1])
+consumer = stream.consumer("monitor", ["source-health"])
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_second_process_cannot_join_a_group_while_the_first_lives(tmp_path: Path) -> None:
+    """One partition, one member: a second `cchc consume` gets a clear error instead of reading
+    the same events beside the first; once the first is killed (SIGKILL) the group is free."""
+    from stream.errors import GroupTaken
+
+    url = f"embedded://{tmp_path}/stream.db"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_GROUP, url], cwd=REPO,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with open_stream(url) as stream:
+            with pytest.raises(GroupTaken, match=f"tiến trình {holder.pid}"):
+                stream.consumer("monitor", [SOURCE_HEALTH])
+            stream.consumer("audit", [SOURCE_HEALTH]).close()  # other groups are free
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    with open_stream(url) as stream, stream.consumer("monitor", [SOURCE_HEALTH]) as consumer:
+        assert consumer.poll(timeout_s=0.1) == []
+
+
+def test_a_member_silent_past_its_lease_is_replaced_and_told(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from stream import embedded_consumer
+    from stream.errors import GroupTaken
+
+    monkeypatch.setattr(embedded_consumer, "_RENEW_EVERY_S", 0.0)
+    with open_log(tmp_path) as stream:
+        first = stream.consumer("monitor", [SOURCE_HEALTH])
+        with sqlite3.connect(tmp_path / "stream.db") as db:  # as if another host, long silent
+            db.execute("UPDATE group_members SET host = 'may-khac', seen_at = seen_at - 3600")
+        second = stream.consumer("monitor", [SOURCE_HEALTH])
+        with pytest.raises(GroupTaken, match="đã bị một tiến trình khác nhận"):
+            first.poll(timeout_s=0.1)
+        assert second.poll(timeout_s=0.1) == []
+        second.close()
+        first.close()
