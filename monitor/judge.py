@@ -2,190 +2,27 @@
 
 Used when an article arrives and again by ``cchc reprocess`` after the lexicon or the registry
 changed, so both paths decide in exactly the same way. ``apply`` is ``assess`` (text only, no
-database) followed by ``settle`` (cluster and classification row, once the article has an id), so
-the store can judge a whole batch before one flush.
-
-The text-only part reads nothing but an article's own fields, so ``assess_all`` can share a
-batch with a helper process: the analysis is pure Python, one core per process, and it is most of
-a consumer's time. The helper works through a batch from the front while the consumer's own
-process works from the back, so neither waits when the other is slower (or still starting).
+database: :mod:`monitor.assessment`) followed by ``settle`` (cluster and classification row, once
+the article has an id), so the store can judge a whole batch before one flush, sharing it with a
+helper process (:mod:`monitor.helper`) when there is a backlog.
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-import os
-import threading
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
-from typing import NamedTuple, Protocol
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from monitor.agencies import AgencyDirectory
-from monitor.attribution import attribute
-from monitor.kind import detect_kind
-from monitor.language import detect_language, language_from_section
+from monitor.assessment import Assessment, Fields, assess_fields
+from monitor.helper import Helper, once
 from monitor.models import ArticleRow, ClassificationRow
-from monitor.neardup import NearDuplicateIndex, simhash
+from monitor.neardup import NearDuplicateIndex
 from monitor.relevance import MODEL_VERSION, Relevance, RelevanceClassifier
 
-log = logging.getLogger(__name__)
 _IN_CHUNK = 500
-_CHUNK = 25  # articles per helper task: ~20 ms of work, small enough to share a batch evenly
-
-
-class Judged(Protocol):
-    """An article row (``ArticleRow`` or the store's draft of a new one) as the judgement sees it."""
-
-    url: str
-    title: str
-    text: str
-    section: str
-    source_line: str
-    author: str
-    duration_seconds: int | None
-    hints: dict[str, str]
-    kind: str
-    language: str
-    agency_id: str | None
-    attribution: str
-    simhash: int
-
-
-class Fields(NamedTuple):
-    """What the judgement reads of an article."""
-
-    url: str
-    title: str
-    text: str
-    section: str
-    source_line: str
-    author: str
-    duration_seconds: int | None
-    hints: dict[str, str]
-
-    @classmethod
-    def of(cls, row: Judged) -> Fields:
-        return cls(row.url, row.title, row.text, row.section, row.source_line, row.author,
-                   row.duration_seconds, row.hints or {})
-
-
-class Assessment(NamedTuple):
-    """What the judgement decides from those fields."""
-
-    relevance: Relevance
-    kind: str
-    language: str
-    agency_id: str | None
-    attribution: str
-    simhash: int
-
-    def apply_to(self, row: Judged) -> None:
-        row.kind, row.language, row.simhash = self.kind, self.language, self.simhash
-        row.agency_id, row.attribution = self.agency_id, self.attribution
-
-
-def assess_fields(classifier: RelevanceClassifier, directory: AgencyDirectory,
-                  fields: Fields) -> Assessment:
-    hints = fields.hints
-    relevance = classifier.classify(fields.title, fields.text)
-    kind, _ = detect_kind(url=fields.url, section=fields.section, title=fields.title,
-                          text=fields.text, kind_hint=hints.get("kind", ""),
-                          duration_seconds=fields.duration_seconds)
-    language_hint = hints.get("language") or language_from_section(fields.section) or ""
-    language, _ = detect_language(title=fields.title, text=fields.text, hint=language_hint)
-    who = attribute(directory, site_owner=hints.get("site_owner") or None,
-                    source_line=fields.source_line, author=fields.author, text=fields.text,
-                    declared=hints.get("declared_agency") or None)
-    signature = simhash(fields.text or fields.title)
-    return Assessment(relevance, kind, language, who.agency_id, who.reason, signature)
-
-
-class Helper:
-    """One helper process, started in the background.
-
-    It is spawned (a fresh interpreter), not forked: the consumer may run other threads (the
-    embedded stream's flusher, the scheduler and rules threads of ``cchc run``), and a fork
-    copies any lock one of them holds at that moment. The child only judges texts; it never
-    touches the database or the stream.
-    """
-
-    def __init__(self, classifier: RelevanceClassifier, directory: AgencyDirectory) -> None:
-        self._pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start, initargs=(classifier, directory))
-        self._pool.submit(_assess_chunk, [])  # starts the process now
-
-    def assess(self, fields: Sequence[Fields], here: Callable[[Fields], Assessment],
-               meanwhile: Callable[[], None]) -> list[Assessment] | None:
-        """Every assessment in order, or None when the helper failed (it is then shut down);
-        ``meanwhile`` runs here while the helper finishes its last chunks."""
-        chunks = [list(fields[start : start + _CHUNK]) for start in range(0, len(fields), _CHUNK)]
-        try:
-            tasks: list[Future[list[Assessment]]] = [
-                self._pool.submit(_assess_chunk, chunk) for chunk in chunks]
-        except RuntimeError:  # the pool is broken or shut down
-            log.warning("monitor helper process unavailable; judging in this process")
-            self.close()
-            return None
-        done: list[list[Assessment] | None] = [None] * len(chunks)
-        for number in reversed(range(len(chunks))):  # from the back, until the helper's part
-            if not tasks[number].cancel():
-                break
-            done[number] = [here(one) for one in chunks[number]]
-        meanwhile()
-        try:
-            for number, task in enumerate(tasks):
-                if done[number] is None:
-                    done[number] = task.result()
-        except Exception:  # any failure of the helper: judge here instead
-            log.warning("monitor helper process failed; judging in this process", exc_info=True)
-            self.close()
-            return None
-        return [assessment for chunk in done if chunk is not None for assessment in chunk]
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _once(work: Callable[[], None]) -> Callable[[], None]:
-    """``work`` that a second call (after a failed helper) does not repeat."""
-    pending = [work]
-
-    def run() -> None:
-        while pending:
-            pending.pop()()
-
-    return run
-
-
-_judge_parts: tuple[RelevanceClassifier, AgencyDirectory] | None = None
-
-
-def _start(classifier: RelevanceClassifier, directory: AgencyDirectory) -> None:
-    global _judge_parts
-    _judge_parts = classifier, directory
-    parent = os.getppid()
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    classifier.classify("khởi động", "cải cách hành chính")  # compile and warm before work
-
-
-def _exit_with(parent: int) -> None:
-    """End the helper when the consumer is gone, even killed: nothing else would."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
-
-
-def _assess_chunk(chunk: list[Fields]) -> list[Assessment]:
-    assert _judge_parts is not None, "helper process not started"
-    classifier, directory = _judge_parts
-    return [assess_fields(classifier, directory, fields) for fields in chunk]
 
 
 class Judge:
@@ -213,7 +50,7 @@ class Judge:
         """``assess`` of each article's fields, in order; shared with the helper process when
         one was started (the same code there gives the same results). ``meanwhile`` (other
         work of the batch) runs once, while the helper finishes, or at the end."""
-        meanwhile = _once(meanwhile)
+        meanwhile = once(meanwhile)
         if self._helper is not None:
             found = self._helper.assess(fields, self._assess_here, meanwhile)
             if found is not None:

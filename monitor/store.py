@@ -21,8 +21,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cchc.vntext import nfc, parse_iso_datetime
+from monitor.assessment import Assessment, Fields
 from monitor.canonical import canonical_url
-from monitor.judge import Assessment, Fields, Judge
+from monitor.judge import Judge
 from monitor.models import (
     ArticleRow,
     ClassificationRow,

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from monitor.agencies import AgencyDirectory
 from monitor.consumer import HELPER_BACKLOG, MonitorConsumer
-from monitor.judge import Helper, Judge
+from monitor.helper import Helper
+from monitor.judge import Judge
 from monitor.models import ArticleRow, ClassificationRow
 from monitor.relevance import RelevanceClassifier
 from stream import open_stream
