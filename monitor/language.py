@@ -87,94 +87,23 @@ _SCRIPT_CHARS = re.compile(
 )
 _WORD = re.compile(r"\w+")
 
-_HMONG_WORDS = frozenset(
-    [
-        "thiab",
-        "nyob",
-        "hauv",
-        "tsoom",
-        "fwv",
-        "neeg",
-        "cov",
-        "yog",
-        "kev",
-        "ntawm",
-        "muaj",
-        "txog",
-        "lub",
-        "txoj",
-        "xeev",
-        "lawv",
-        "peb",
-        "nws",
-        "thaum",
-        "tseem",
-        "yuav",
-        "ntau",
-        "tuaj",
-        "kuv",
-        "koj",
-        "hmoob",
-        "tsev",
-        "neeg",
-        "zej",
-        "zog",
-        "ntxiv",
-        "tsis",
-        "hnub",
-        "xyoo",
-    ]
-)
+_HMONG_WORDS = frozenset([
+    "thiab", "nyob", "hauv", "tsoom", "fwv", "neeg", "cov", "yog", "kev", "ntawm", "muaj",
+    "txog", "lub", "txoj", "xeev", "lawv", "peb", "nws", "thaum", "tseem", "yuav", "ntau",
+    "tuaj", "kuv", "koj", "hmoob", "tsev", "neeg", "zej", "zog", "ntxiv", "tsis", "hnub",
+    "xyoo",
+])  # fmt: skip
 _HMONG_TONE_END = re.compile(r"[aeiouw][bsjvgxd]$")
 _HMONG_START = re.compile(r"^(ntx|nts|tx|ts|nt|np|nk|nq|hm|hn|hl|ny|xy|npl|dl|ndl|plh|qh)")
-_MIEN_WORDS = frozenset(
-    [
-        "nyei",
-        "mienh",
-        "mbuo",
-        "maaih",
-        "yiem",
-        "caux",
-        "zuqc",
-        "gorngv",
-        "nzaangc",
-        "jiex",
-        "yie",
-        "meih",
-        "ninh",
-        "mv",
-        "benx",
-    ]
-)
+_MIEN_WORDS = frozenset([
+    "nyei", "mienh", "mbuo", "maaih", "yiem", "caux", "zuqc", "gorngv", "nzaangc", "jiex",
+    "yie", "meih", "ninh", "mv", "benx",
+])  # fmt: skip
 _MIEN_TONE = re.compile(r"(aa|ie|uo|ei|ai|ou|orng|aeng)[hcxvz]$|[aeiou]q[cv]$")
-_TAY_WORDS = frozenset(
-    [
-        "mì",
-        "pây",
-        "hẩu",
-        "bấu",
-        "dú",
-        "nhằng",
-        "noọng",
-        "pỉ",
-        "slư",
-        "slon",
-        "hăn",
-        "nặm",
-        "vằn",
-        "bươn",
-        "đảy",
-        "pền",
-        "tọ",
-        "mừa",
-        "khửn",
-        "cạ",
-        "phuối",
-        "nẩy",
-        "lăng",
-        "tằng",
-    ]
-)
+_TAY_WORDS = frozenset([
+    "mì", "pây", "hẩu", "bấu", "dú", "nhằng", "noọng", "pỉ", "slư", "slon", "hăn", "nặm", "vằn",
+    "bươn", "đảy", "pền", "tọ", "mừa", "khửn", "cạ", "phuối", "nẩy", "lăng", "tằng",
+])  # fmt: skip
 _TAY_STRONG_STARTS = ("sl", "pj", "bj", "mj", "kj")
 _TAY_DOUBLE_VOWEL = re.compile(r"o[oóòỏõọ]|[oóòỏõọ]o")
 _TAY_FOLDED: dict[str, list[str]] = {}  # folded form -> Tày words
