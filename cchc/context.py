@@ -48,6 +48,10 @@ class AppContext:
                               "đặt CCHC_PLANS_DIR hoặc dùng --plan TỆP.")
         return [load_plan(path) for path in files]
 
+    def has_plans(self) -> bool:
+        folder = self.settings.plans_dir
+        return folder.is_dir() and any(folder.glob("*.yaml"))
+
     def judge(self):
         from monitor.agencies import AgencyDirectory, load_agencies
         from monitor.judge import Judge
@@ -66,7 +70,7 @@ class AppContext:
         from monitor.agencies import sync_agencies
         from monitor.sources import sync_sources
 
-        plans = self.plans() if _has_plans(self.settings.plans_dir) else []
+        plans = self.plans() if self.has_plans() else []
         if registry is None and self.settings.sources_file:
             from crawlers.registry import load_registry
 
@@ -90,6 +94,3 @@ class AppContext:
         finally:
             consumer.close()
 
-
-def _has_plans(folder: Path) -> bool:
-    return folder.is_dir() and any(folder.glob("*.yaml"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -89,15 +89,19 @@ class MonitorConsumer:
         into.extend(stored)
 
     def _announce(self, stored: list[Stored | HealthStored]) -> None:
-        """After the commit: what the rules consumer reads (an article to count, or a source's
-        health to read again)."""
-        for item in stored:
-            kind = ARTICLE_STORED_EVENT if isinstance(item, Stored) else HEALTH_STORED_EVENT
-            key = item.agency_id or "unattributed"
-            self.stream.publish(ARTICLE_STORED, key, Envelope.new(kind, item.payload()))
-        if stored:
-            self.stream.flush()
+        announce(self.stream, stored)
 
     def close(self) -> None:
         self.consumer.close()
         self.judge.close()
+
+
+def announce(stream: Stream, stored: Sequence[Stored | HealthStored]) -> None:
+    """After the commit: what the rules consumer reads (an article to count, or a source's
+    health to read again)."""
+    for item in stored:
+        kind = ARTICLE_STORED_EVENT if isinstance(item, Stored) else HEALTH_STORED_EVENT
+        key = item.agency_id or "unattributed"
+        stream.publish(ARTICLE_STORED, key, Envelope.new(kind, item.payload()))
+    if stored:
+        stream.flush()

@@ -87,10 +87,18 @@ def classify(app: AppContext, threshold: float | None) -> None:
 @click.pass_obj
 def reprocess_cmd(app: AppContext) -> None:
     """Re-classify and re-attribute every stored article (after a lexicon or registry change)."""
+    from cchc.commands.evaluate import run_evaluation
+    from cchc.jobs import today_in
+    from monitor.consumer import announce
     from monitor.reprocess import reprocess
 
     app.sync_directory()
     report = reprocess(app.sessions, app.judge())
+    announce(app.stream, report.changed)  # a running rules consumer updates those verdicts
     click.echo(f"Đã xét lại {report.articles} bài: {report.relevance_changed} đổi kết luận CCHC, "
                f"{report.agency_changed} đổi cơ quan, {report.kind_or_language_changed} đổi "
                "thể loại/ngôn ngữ.")
+    if report.changed and app.has_plans():
+        today = today_in(app.settings.timezone)
+        verdicts = run_evaluation(app, None, today)
+        click.echo(f"Đã đánh giá lại và lưu {len(verdicts)} kết luận đến ngày {today:%d/%m/%Y}.")

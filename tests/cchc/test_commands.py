@@ -124,3 +124,21 @@ def test_classify_and_reprocess(home: Path) -> None:
     assert first.returncode == 0 and "0 đổi kết luận CCHC" in first.stdout
     again = cchc(home, "reprocess")
     assert "0 đổi cơ quan" in again.stdout
+
+
+def test_reprocess_with_a_new_threshold_re_evaluates(home: Path, tmp_path: Path) -> None:
+    """On a copy of the demo: a stricter threshold changes some judgements, and the command
+    stores today's verdicts again, so what the dashboard and the emails read follows."""
+    import shutil
+
+    demo = tmp_path / "demo"
+    shutil.copytree(home / "demo", demo)
+    env = {**os.environ, "CCHC_HOME": str(tmp_path), "CCHC_RELEVANCE_THRESHOLD": "0.995",
+           "CCHC_DATABASE_URL": f"sqlite:///{demo / 'cchc.db'}",
+           "CCHC_STREAM_URL": f"embedded://{demo / 'stream.db'}",
+           "CCHC_PLANS_DIR": str(Path(__file__).resolve().parents[2] / "plans")}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "cchc", "reprocess"], env=env, check=False,
+                          capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    changed = int(done.stdout.split("bài: ")[1].split(" đổi kết luận CCHC")[0])
+    assert changed > 0 and "Đã đánh giá lại và lưu" in done.stdout, done.stdout
