@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cchc.errors import ConfigError
 from cchc.settings import Settings
 
+log = logging.getLogger(__name__)
 
 class AppContext:
     def __init__(self, settings: Settings, *, role: str = "cli") -> None:
@@ -83,12 +85,18 @@ class AppContext:
             session.commit()
 
     def drain_if_embedded(self) -> int | None:
-        """In embedded mode a publishing command returns once its events are stored."""
+        """In embedded mode a publishing command returns once its events are stored; None when
+        another consumer of the log (``cchc run`` or ``cchc consume``) is storing them."""
         if not self.settings.stream_url.startswith("embedded://"):
             return None
         from monitor.consumer import MonitorConsumer
+        from stream.errors import GroupTaken
 
-        consumer = MonitorConsumer(self.stream, self.sessions, self.judge())
+        try:
+            consumer = MonitorConsumer(self.stream, self.sessions, self.judge())
+        except GroupTaken as running:
+            log.info("not storing here: %s", running)
+            return None
         try:
             return len(consumer.run(until_idle=True).stored)
         finally:

@@ -1,7 +1,9 @@
 """The rules as a stream consumer: every ``article.stored`` event updates the verdicts it can
-change (incrementally), and the changed verdicts are stored before the offsets are committed. A
-``source.health.stored`` event (a source read, or not) rebuilds the evaluator once for its batch:
-the health of the sources decides which verdicts are "unknown", and it is read at build time.
+change (incrementally), and the changed verdicts are stored before the offsets are committed.
+``source.health.stored`` events (a source read, or not) rebuild the evaluator, since the health
+of the sources decides which verdicts are "unknown" and it is read at build time: once the
+events in hand are consumed, and at most every ``HEALTH_REBUILD_S`` seconds while they keep
+coming (a crawl of many failing sources sends a stream of them).
 
 The evaluator is built from the database at start (the roster: every agency gets a verdict even
 with no events) and rebuilt when the local date changes, so incremental results always equal a
@@ -30,6 +32,7 @@ from stream.events import ARTICLE_STORED, ARTICLE_STORED_EVENT, HEALTH_STORED_EV
 
 log = logging.getLogger(__name__)
 GROUP = "rules"
+HEALTH_REBUILD_S = 30.0
 
 
 class RulesConsumer:
@@ -44,6 +47,7 @@ class RulesConsumer:
         self.as_of: date | None = None
         self.built_at = 0.0
         self.rebuild_every = rebuild_every
+        self._health_changed = False
         self.updated = 0
 
     def run(self, *, until_idle: bool = False,
@@ -52,13 +56,21 @@ class RulesConsumer:
         self._evaluator()
         while not should_stop():
             result = run_batch(self.consumer, self.stream, self._handle)
-            if until_idle and result.consumed == 0 and result.dead_lettered == 0:
+            idle = result.consumed == 0 and result.dead_lettered == 0
+            if self._health_changed and (idle or self._age() >= HEALTH_REBUILD_S):
+                self.built_at = -math.inf  # rebuilt now, with the new health, stored whole
+                self._health_changed = False
+                self._evaluator()
+            if until_idle and idle:
                 break
         return self.updated
 
+    def _age(self) -> float:
+        return time.monotonic() - self.built_at
+
     def _evaluator(self) -> IncrementalEvaluator:
         today = self.today()
-        stale = time.monotonic() - self.built_at > self.rebuild_every
+        stale = self._age() > self.rebuild_every
         if self.evaluator is None or today != self.as_of or stale:
             with self.sessions() as session:
                 data = load_input(session, self.plans, today)
@@ -71,7 +83,7 @@ class RulesConsumer:
 
     def _handle(self, batch: list[tuple[Record, Envelope]]) -> None:
         if any(event.type == HEALTH_STORED_EVENT for _record, event in batch):
-            self.built_at = -math.inf  # rebuilt now, with the new health, and stored whole
+            self._health_changed = True
         evaluator = self._evaluator()
         ids = [event.payload["article_id"] for _record, event in batch
                if event.type == ARTICLE_STORED_EVENT]  # fmt: skip

@@ -37,13 +37,6 @@ CREATE TABLE IF NOT EXISTS records (
     value BLOB NOT NULL,
     PRIMARY KEY (topic_id, offset)
 );
-CREATE TABLE IF NOT EXISTS group_members (
-    grp TEXT PRIMARY KEY,
-    member TEXT NOT NULL,
-    host TEXT NOT NULL,
-    pid INTEGER NOT NULL,
-    seen_at REAL NOT NULL
-);
 CREATE TABLE IF NOT EXISTS group_offsets (
     grp TEXT NOT NULL,
     topic TEXT NOT NULL,

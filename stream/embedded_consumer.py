@@ -1,61 +1,57 @@
 """Consumer of the embedded log: positions in memory, committed offsets in the log file.
 
-The log has one partition, so a group has one member at a time. The member holds a lease in the
-log file (its host, process id and a heartbeat renewed while it polls); a second process that
-opens the same group while that process lives gets :class:`GroupTaken` instead of reading and
-storing the same events alongside it. A lease of a dead process (killed, even with SIGKILL) or
-without a heartbeat for ``LEASE_S`` seconds is taken over.
+The log has one partition, so a group has one member at a time: the member holds an exclusive
+``flock`` on a small file beside the log (``stream.db.<group>.lock``, naming its process) for as
+long as it is open. A second consumer of the group, in another process or this one, gets
+:class:`GroupTaken` instead of reading the same events alongside it. The kernel releases the lock
+when its holder ends in any way (SIGKILL included), so a restart never waits for a lease.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import socket
 import sqlite3
 import time
-import uuid
 from pathlib import Path
+from typing import TextIO
 
 from stream import _sqlite
 from stream.abc import Consumer, Record
 from stream.errors import GroupTaken
 
 _IDLE_MIN_S, _IDLE_MAX_S = 0.005, 0.1
-LEASE_S = 60.0  # longer than any batch: a member renews its lease each time it polls
-_RENEW_EVERY_S = 5.0
 
 
 class EmbeddedConsumer(Consumer):
-    """One member of ``group``. Run one consumer per group at a time (the log has one partition)."""
+    """The one member of ``group`` (the log has one partition) while it is open."""
 
     def __init__(self, path: Path, group: str, topics: list[str], busy_timeout_ms: int) -> None:
         self.path = path
         self.group = group
         self.topics = list(dict.fromkeys(topics))
-        self._conn = _sqlite.connect(path, busy_timeout_ms)
         self._topic_ids: dict[str, int] = {}
         self._turn = 0
-        self._member = uuid.uuid4().hex
-        self._renewed_at = time.monotonic()
+        self._lock = _claim(path, group)
         try:
+            self._conn = _sqlite.connect(path, busy_timeout_ms)
             with _sqlite.transaction(self._conn) as conn:
-                _take_lease(conn, group, self._member)
                 conn.executemany(
                     "INSERT OR IGNORE INTO group_offsets (grp, topic, committed, updated_at) "
                     "VALUES (?, ?, 0, ?)",
                     [(group, topic, time.time()) for topic in self.topics],
                 )
             self._committed = self._load_committed()
-        except sqlite3.Error as exc:
-            self._conn.close()
-            raise _sqlite.translate(exc, path) from exc
-        except GroupTaken:
-            self._conn.close()
+        except BaseException as exc:
+            self.close()
+            if isinstance(exc, sqlite3.Error):
+                raise _sqlite.translate(exc, path) from exc
             raise
         self._positions = dict(self._committed)
 
     def poll(self, max_records: int = 500, timeout_s: float = 1.0) -> list[Record]:
-        self._renew_lease()
         deadline = time.monotonic() + timeout_s
         idle = _IDLE_MIN_S
         while True:
@@ -123,63 +119,34 @@ class EmbeddedConsumer(Consumer):
         committed = dict(rows)
         return {topic: committed.get(topic, 0) for topic in self.topics}
 
-    def _renew_lease(self) -> None:
-        if time.monotonic() - self._renewed_at < _RENEW_EVERY_S:
-            return
-        try:
-            renewed = self._conn.execute(
-                "UPDATE group_members SET seen_at = ? WHERE grp = ? AND member = ?",
-                (time.time(), self.group, self._member)).rowcount  # fmt: skip
-        except sqlite3.Error as exc:
-            raise _sqlite.translate(exc, self.path) from exc
-        if not renewed:
-            raise GroupTaken(
-                f"nhóm '{self.group}' của luồng {self.path} đã bị một tiến trình khác nhận sau "
-                f"{LEASE_S:.0f} giây không thấy tiến trình này; dừng tiến trình này, tiến trình "
-                "kia tiếp tục từ vị trí đã ghi nhận (không mất, không đếm trùng sự kiện)."
-            )
-        self._renewed_at = time.monotonic()
-
     def close(self) -> None:
-        try:
-            self._conn.execute("DELETE FROM group_members WHERE grp = ? AND member = ?",
-                               (self.group, self._member))  # fmt: skip
-        except sqlite3.Error:
-            pass  # the lease lapses by itself; closing must not fail because of it
-        self._conn.close()
+        if hasattr(self, "_conn"):
+            self._conn.close()
+        if not self._lock.closed:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
 
 
-def _take_lease(conn: sqlite3.Connection, group: str, member: str) -> None:
-    """Become the group's member, unless another live process on this machine is (or one
-    elsewhere renewed its lease within ``LEASE_S``)."""
-    host, pid, now = socket.gethostname(), os.getpid(), time.time()
-    row = conn.execute("SELECT host, pid, seen_at FROM group_members WHERE grp = ?",
-                       (group,)).fetchone()  # fmt: skip
-    if row is not None and _lease_held(row, host, pid, now):
-        other_host, other_pid, _ = row
-        raise GroupTaken(
-            f"nhóm tiêu thụ '{group}' đang được tiến trình {other_pid} trên máy {other_host} "
-            "đọc: luồng nhúng chỉ cho một tiến trình mỗi nhóm. Dừng tiến trình đó trước (hoặc "
-            "dùng Kafka để chạy nhiều tiến trình song song)."
-        )
-    conn.execute("INSERT OR REPLACE INTO group_members (grp, member, host, pid, seen_at) "
-                 "VALUES (?, ?, ?, ?, ?)", (group, member, host, pid, now))  # fmt: skip
-
-
-def _lease_held(row: tuple[str, int, float], host: str, pid: int, now: float) -> bool:
-    other_host, other_pid, seen_at = row
-    if now - seen_at > LEASE_S:
-        return False
-    if other_host != host:
-        return True
-    return other_pid != pid and _alive(other_pid)
-
-
-def _alive(pid: int) -> bool:
+def _claim(path: Path, group: str) -> TextIO:
+    """The group's lock file, locked by this consumer; ``GroupTaken`` naming the holder if not."""
+    lock_path = path.with_name(f"{path.name}.{re.sub(r'[^A-Za-z0-9_.-]', '_', group)}.lock")
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, run by another user
-    return True
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
+    except OSError as exc:
+        raise _sqlite.translate(exc, lock_path) from exc
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "một tiến trình khác"
+        handle.close()
+        raise GroupTaken(
+            f"nhóm tiêu thụ '{group}' của {path} đang được {holder} đọc: luồng nhúng chỉ cho "
+            "một thành viên mỗi nhóm. Dừng tiến trình đó trước (hoặc dùng Kafka để chạy nhiều "
+            "tiến trình song song)."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"tiến trình {os.getpid()} trên máy {socket.gethostname()}\n")
+    handle.flush()
+    return handle

@@ -83,10 +83,17 @@ def _rules_loop(app: AppContext, stop: threading.Event) -> None:
     """Incremental verdicts on every article.stored event, on its own stream connection."""
     from cchc.jobs import today_in
     from rules.consumer import RulesConsumer
+    from stream.errors import StreamError
 
     rules_app = AppContext(app.settings, role="rules")
-    consumer = RulesConsumer(rules_app.stream, rules_app.sessions, rules_app.plans(),
-                             today=lambda: today_in(app.settings.timezone))
+    try:
+        consumer = RulesConsumer(rules_app.stream, rules_app.sessions, rules_app.plans(),
+                                 today=lambda: today_in(app.settings.timezone))
+    except StreamError as error:  # e.g. another `cchc run` already keeps the verdicts
+        click.echo(f"Lỗi: không chạy được phần cập nhật kết luận: {error}", err=True)
+        rules_app.close()
+        stop.set()
+        return
     try:
         consumer.run(should_stop=stop.is_set)
     finally:

@@ -8,8 +8,6 @@ verdicts must equal those of a clean single run over the same events.
 from __future__ import annotations
 
 import signal
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -104,15 +102,12 @@ def test_a_second_embedded_consumer_of_the_group_is_refused(tmp_path: Path) -> N
     home = Home.make(tmp_path, f"sqlite:///{tmp_path / 'cchc.db'}")
     first = home.spawn("consume")
 
-    def leased() -> bool:
-        try:
-            with closing(sqlite3.connect(tmp_path / "stream.db")) as db:
-                return db.execute("SELECT count(*) FROM group_members WHERE grp = 'monitor'"
-                                  ).fetchone()[0] == 1  # fmt: skip
-        except sqlite3.Error:
-            return False  # not created yet
+    lock = tmp_path / "stream.db.monitor.lock"
 
-    wait_until(lambda: leased() or first.poll() is not None, 60, "the first consumer's lease")
+    def locked() -> bool:
+        return lock.exists() and f"tiến trình {first.pid}" in lock.read_text(encoding="utf-8")
+
+    wait_until(lambda: locked() or first.poll() is not None, 60, "the first consumer's lock")
     second = home.run("consume", "--until-idle")
     assert second.returncode == 2, second.stderr
     assert f"tiến trình {first.pid}" in second.stderr and "Traceback" not in second.stderr

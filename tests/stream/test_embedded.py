@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -146,19 +148,28 @@ def test_a_second_process_cannot_join_a_group_while_the_first_lives(tmp_path: Pa
         assert consumer.poll(timeout_s=0.1) == []
 
 
-def test_a_member_silent_past_its_lease_is_replaced_and_told(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    from stream import embedded_consumer
+def test_one_member_per_group_in_this_process_too_and_a_zombie_holds_nothing(
+    tmp_path: Path,
+) -> None:
+    """A second consumer of the group in the same process is refused while the first is open
+    (``cchc run``'s crawl job then leaves storing to the running consumer); a holder killed
+    with SIGKILL and not yet reaped (a zombie) no longer holds the group."""
     from stream.errors import GroupTaken
 
-    monkeypatch.setattr(embedded_consumer, "_RENEW_EVERY_S", 0.0)
-    with open_log(tmp_path) as stream:
+    url = f"embedded://{tmp_path}/stream.db"
+    with open_stream(url) as stream:
         first = stream.consumer("monitor", [SOURCE_HEALTH])
-        with sqlite3.connect(tmp_path / "stream.db") as db:  # as if another host, long silent
-            db.execute("UPDATE group_members SET host = 'may-khac', seen_at = seen_at - 3600")
-        second = stream.consumer("monitor", [SOURCE_HEALTH])
-        with pytest.raises(GroupTaken, match="đã bị một tiến trình khác nhận"):
-            first.poll(timeout_s=0.1)
-        assert second.poll(timeout_s=0.1) == []
-        second.close()
+        with pytest.raises(GroupTaken, match=f"tiến trình {os.getpid()}"):
+            stream.consumer("monitor", [SOURCE_HEALTH])
         first.close()
+        stream.consumer("monitor", [SOURCE_HEALTH]).close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_GROUP, url], cwd=REPO,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    os.kill(holder.pid, signal.SIGKILL)
+    time.sleep(0.5)  # dead, not reaped: os.kill(pid, 0) would still say it exists
+    try:
+        with open_stream(url) as stream, stream.consumer("monitor", [SOURCE_HEALTH]):
+            pass
+    finally:
+        holder.wait(timeout=10)
