@@ -115,6 +115,8 @@ def run(ctx: click.Context, app: AppContext, crawl: bool, consume: bool, rules: 
 
     app.create_database = True
     app.sync_directory()
+    # First, so that a second `cchc run` on the same embedded log stops before it starts anything.
+    consumer = MonitorConsumer(app.stream, app.sessions, app.judge()) if consume else None
     scheduler = _scheduler(app, ctx.find_root().params.get("config"), crawl=crawl)
     scheduler.start()
     stop = stop_on_signals()
@@ -122,14 +124,12 @@ def run(ctx: click.Context, app: AppContext, crawl: bool, consume: bool, rules: 
         threading.Thread(target=_rules_loop, args=(app, stop), name="rules", daemon=True).start()
     click.echo("Đang chạy (Ctrl-C để dừng).")
     try:
-        if consume:
-            consumer = MonitorConsumer(app.stream, app.sessions, app.judge())
-            try:
-                consumer.run(should_stop=stop.is_set)
-            finally:
-                consumer.close()
+        if consumer is not None:
+            consumer.run(should_stop=stop.is_set)
         else:
             stop.wait()
     finally:
         stop.set()  # the rules thread ends with its current batch
         scheduler.shutdown(wait=False)
+        if consumer is not None:
+            consumer.close()

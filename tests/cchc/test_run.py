@@ -63,3 +63,24 @@ def test_run_stores_events_and_updates_verdicts_then_stops_on_sigint(tmp_path: P
         out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err[-2000:]
     assert "Traceback" not in err
+
+
+def test_a_second_run_on_the_same_embedded_log_stops_with_the_reason(tmp_path: Path) -> None:
+    env = {**os.environ, "CCHC_HOME": str(tmp_path)}
+    first = subprocess.Popen([sys.executable, "-m", "cchc", "run", "--no-crawl"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lock = tmp_path / "stream.db.monitor.lock"
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and str(first.pid) in lock.read_text(encoding="utf-8")):
+            assert time.monotonic() < deadline and first.poll() is None, "first run not started"
+            time.sleep(0.2)
+        second = subprocess.run([sys.executable, "-m", "cchc", "run", "--no-crawl"], env=env,
+                                capture_output=True, text=True, timeout=60, check=False)
+        assert second.returncode == 2, second.stderr
+        assert f"tiến trình {first.pid}" in second.stderr and "Traceback" not in second.stderr
+        assert first.poll() is None
+    finally:
+        first.send_signal(signal.SIGINT)
+        _out, err = first.communicate(timeout=60)
+    assert first.returncode == 0 and "Traceback" not in err, err[-2000:]
