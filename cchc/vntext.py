@@ -92,17 +92,20 @@ def format_vn_date(day: date) -> str:
 
 
 def as_date(value: object) -> date | None:
-    """A date from a date, a datetime or an ISO string (verdicts travel as JSON); else None."""
+    """A date from a date, a datetime or an ISO string (verdicts travel as JSON); else None.
+
+    A moment with an offset gives its Vietnam calendar day: evidence carries UTC times (as the
+    database returns them), and an article published at 06:30 in Hà Giang is 23:30 UTC the day
+    before."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
     try:
-        return datetime.fromisoformat(str(value)).date()
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except ValueError:
         return None
+    return moment.astimezone(VN_TZ).date() if moment.tzinfo else moment.date()
 
 
 def vn_date_text(value: object) -> str:

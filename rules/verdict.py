@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from rules.index import order_key
@@ -86,7 +86,7 @@ class Verdict:
             "evidence_details": details,
             "duplicates": [
                 {"article_id": dup.article_id, "url": dup.url, "title": dup.title,
-                 "published": dup.published_at.isoformat(), "duplicate_of": kept.article_id}
+                 "published": _instant(dup.published_at), "duplicate_of": kept.article_id}
                 for dup, kept in sorted(self.duplicates, key=lambda pair: order_key(pair[0]))
             ],
         }
@@ -103,12 +103,19 @@ def _attest_order(attestation: Attestation) -> tuple[date, str, str]:
     return attestation.on_date, attestation.document_no, attestation.what
 
 
+def _instant(moment: datetime) -> str:
+    """A publication time in UTC, as the database returns it: the same instant is written the
+    same way whichever offset the item carried (an incremental update and a batch evaluation of
+    the same article must give the same verdict, byte for byte)."""
+    return (moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
 def _item_detail(item: Item, counted_as: str) -> dict[str, Any]:
     return {
         "article_id": item.article_id,
         "url": item.url,
         "title": item.title,
-        "published": item.published_at.isoformat(),
+        "published": _instant(item.published_at),
         "content_sha256": item.content_sha256,
         "agency": item.agency_id,
         "counted_as": counted_as,

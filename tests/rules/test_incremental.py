@@ -107,3 +107,18 @@ def test_an_updated_article_is_counted_once_where_it_now_belongs() -> None:
     evaluator.apply(item(date(2024, 5, 2), "a1", article_id=500, title="Bài đã sửa"))
     counts = {v.period.label: v.count for v in evaluator.verdicts() if v.agency == "a1"}
     assert counts == {"2024-Q2": 1, "2024-Q3": 0, "2024-Q4": 0}
+
+
+def test_the_same_instant_written_with_another_offset_gives_the_same_verdict() -> None:
+    """Found by the property test in CI: an update that only changed the offset of the
+    publication time (the same instant) left the incremental evidence in the old offset."""
+    first = item(datetime(2023, 12, 31, tzinfo=VN_TZ), "a1", article_id=1, cchc=True,
+                 language="hmn", section="Chuyên mục CCHC", cluster_id=1)
+    again = item(datetime(2023, 12, 30, 17, tzinfo=UTC), "a1", article_id=1, cchc=True,
+                 language="hmn", section="Chuyên mục CCHC", cluster_id=1)
+    as_of = date(2024, 1, 1)
+    evaluator = IncrementalEvaluator(PLANS, data(), as_of)
+    for article in (first, again):
+        evaluator.apply(article)
+    batch = evaluate_plans(PLANS, data(again), as_of)
+    assert [v.to_json() for v in evaluator.verdicts()] == [v.to_json() for v in batch]
