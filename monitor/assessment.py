@@ -4,6 +4,7 @@ and in ``cchc reprocess``, and always decides alike."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import NamedTuple, Protocol
 
 from monitor.agencies import AgencyDirectory
@@ -15,16 +16,9 @@ from monitor.relevance import Relevance, RelevanceClassifier
 
 
 class Judged(Protocol):
-    """An article row (``ArticleRow`` or the store's draft of a new one) as the judgement sees it."""
+    """An article row (``ArticleRow`` or the store's draft of a new one): the judgement reads
+    the fields named by ``Fields`` and writes these."""
 
-    url: str
-    title: str
-    text: str
-    section: str
-    source_line: str
-    author: str
-    duration_seconds: int | None
-    hints: dict[str, str]
     kind: str
     language: str
     agency_id: str | None
@@ -46,8 +40,11 @@ class Fields(NamedTuple):
 
     @classmethod
     def of(cls, row: Judged) -> Fields:
-        return cls(row.url, row.title, row.text, row.section, row.source_line, row.author,
-                   row.duration_seconds, row.hints or {})
+        read = _READ(row)
+        return cls(*read[:-1], read[-1] or {})
+
+
+_READ = attrgetter(*Fields._fields)
 
 
 class Assessment(NamedTuple):

@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 
 from monitor.agencies import AgencyDirectory
 from monitor.assessment import Assessment, Fields, assess_fields
+from monitor.bulk import in_chunks
 from monitor.helper import Helper, once
 from monitor.models import ArticleRow, ClassificationRow
 from monitor.neardup import NearDuplicateIndex
 from monitor.relevance import MODEL_VERSION, Relevance, RelevanceClassifier
-
-_IN_CHUNK = 500
 
 
 class Judge:
@@ -95,8 +94,7 @@ class Judge:
         """Before a batch: load the cluster index and the classifications of known articles, so
         the batch needs no query per article."""
         self._load_index(session)
-        for start in range(0, len(article_ids), _IN_CHUNK):
-            chunk = article_ids[start : start + _IN_CHUNK]
+        for chunk in in_chunks(article_ids):
             session.scalars(select(ClassificationRow).where(
                 ClassificationRow.article_id.in_(chunk))).all()
 
@@ -118,9 +116,9 @@ class Judge:
     def catch_up(self, session: Session) -> None:
         """Add to the cluster index what other monitor processes stored since it was read.
 
-        Called by the store while it holds the clustering lock (:func:`monitor.store`), under
-        which every article is inserted and committed: ids then grow in commit order, so the
-        rows above the highest id read are exactly the ones this process has not seen, and a
+        Called by the store while it holds the clustering lock (``monitor.bulk.lock_clustering``),
+        under which every article is inserted and committed: ids then grow in commit order, so
+        the rows above the highest id read are exactly the ones this process has not seen, and a
         syndicated copy finds its original even when another consumer stored it."""
         if self._index is None:
             self._load_index(session)

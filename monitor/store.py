@@ -12,16 +12,24 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import String, bindparam, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from cchc.vntext import nfc, parse_iso_datetime
 from monitor.assessment import Assessment, Fields
+from monitor.bulk import (
+    Draft,
+    articles_by_url,
+    insert_drafts,
+    insert_new,
+    lock_clustering,
+    processed_ids,
+    write_clusters,
+)
 from monitor.canonical import canonical_url
 from monitor.judge import Judge
 from monitor.models import (
@@ -34,7 +42,6 @@ from monitor.models import (
 from stream.events import Envelope
 
 log = logging.getLogger(__name__)
-_IN_CHUNK = 500  # ids per IN (...) query, far below every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -66,49 +73,12 @@ class HealthStored:
         return self.__dict__.copy()
 
 
-_DRAFT_COLUMNS = (
-    "canonical_url", "url", "title", "text", "published_at", "author", "source_line", "section",
-    "kind", "language", "duration_seconds", "agency_id", "attribution", "channel_id", "source_id",
-    "hints", "content_sha256", "simhash", "version", "first_seen_at", "updated_at",
-)  # fmt: skip
-
-
-_BOUNDED = {
-    column.name: column.type.length
-    for column in ArticleRow.__table__.columns
-    if isinstance(column.type, String) and column.type.length and column.name != "canonical_url"
-}  # canonical URLs are bounded by canonical_url() itself
-
-
-class _Draft:
-    """An article first seen in this batch: the fields of an ``ArticleRow`` without the ORM's
-    bookkeeping, inserted with the others in one statement."""
-
-    __slots__ = (*_DRAFT_COLUMNS, "id", "cluster_id")
-
-    def __init__(self, canonical_url: str, now: datetime) -> None:
-        self.canonical_url, self.first_seen_at = canonical_url, now
-        self.id: int | None = None
-        self.cluster_id: int | None = None
-        self.published_at: datetime | None = None
-        self.version = 0
-
-    def values(self) -> dict[str, object]:
-        """Column values, bounded texts cut as ``ArticleRow`` cuts them."""
-        values = {name: getattr(self, name) for name in _DRAFT_COLUMNS}
-        for name, length in _BOUNDED.items():
-            value = values[name]
-            if isinstance(value, str) and len(value) > length:
-                values[name] = value[: length - 1] + "…"
-        return values
-
-
 @dataclass
 class _Version:
     """One article version of the batch: read first, judged with the others, then settled once
     its row has an id."""
 
-    row: ArticleRow | _Draft
+    row: ArticleRow | Draft
     fields: Fields
     published: str | None
     version: int
@@ -130,14 +100,14 @@ class EventApplier:
                     events: Sequence[Envelope]) -> list[Stored | HealthStored | None]:
         """What ``apply`` would return for each event in turn."""
         events = [_without_nul(event) for event in events]
-        done = _processed(session, [event.id for event in events])
+        done = processed_ids(session, [event.id for event in events])
         urls = {e.payload["url"] for e in events if e.type == "article.collected"}
         canonical = {url: canonical_url(url) for url in urls}
-        known: dict[str, ArticleRow | _Draft] = dict(_articles(session, canonical.values()))
+        known: dict[str, ArticleRow | Draft] = dict(articles_by_url(session, canonical.values()))
         self.judge.prepare(session, [row.id for row in known.values() if row.id is not None])
         versions: dict[int, _Version] = {}
         health: dict[int, HealthStored] = {}
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         applied: list[dict[str, object]] = []
         for number, event in enumerate(events):
             if event.id in done:
@@ -151,12 +121,12 @@ class EventApplier:
             elif event.type == "source.health":
                 health[number] = self._health(session, event.id, event.payload)
         if applied:  # write-only rows go in as one multi-row insert, not as ORM objects
-            _insert_new(session, ProcessedEventRow, applied)
+            insert_new(session, ProcessedEventRow, applied)
         self._judge_all(list(versions.values()))
         if versions:
-            _lock_clustering(session)
+            lock_clustering(session)
             self.judge.catch_up(session)
-        _insert_drafts(session, drafts)
+        insert_drafts(session, drafts)
         results: list[Stored | HealthStored | None] = [
             *self._settle_all(session, versions, len(events), drafts)]
         for number, stored in health.items():
@@ -177,7 +147,7 @@ class EventApplier:
             version.assessment = assessment
 
     def _settle_all(self, session: Session, versions: dict[int, _Version], count: int,
-                    drafts: list[_Draft]) -> list[Stored | None]:
+                    drafts: list[Draft]) -> list[Stored | None]:
         """Clusters, classifications and snapshots of every version, in event order."""
         results: list[Stored | None] = [None] * count
         classifications: dict[int, dict[str, object]] = {}
@@ -185,7 +155,7 @@ class EventApplier:
         for number, version in versions.items():
             row, judged = version.row, version.assessment
             assert judged is not None, "versions are judged before they are settled"
-            if isinstance(row, _Draft):  # its classification is written below, once
+            if isinstance(row, Draft):  # its classification is written below, once
                 row.cluster_id = self.judge.cluster(session, row.id, judged.simhash)
                 classifications[row.id] = self.judge.classification(row.id, judged.relevance)
             else:
@@ -196,15 +166,15 @@ class EventApplier:
                                   "html_gz": version.snapshot})
             results[number] = Stored(row.id, row.canonical_url, judged.agency_id,
                                      version.published, judged.relevance.cchc, version.version)
-        _write_clusters(session, drafts)
+        write_clusters(session, drafts)
         if classifications:
             session.execute(insert(ClassificationRow.__table__), list(classifications.values()))
         if snapshots:  # content that comes back (A, B, A) is a new version, not a new snapshot
-            _insert_new(session, SnapshotRow, snapshots)
+            insert_new(session, SnapshotRow, snapshots)
         return results
 
     def _article(
-        self, known: dict[str, ArticleRow | _Draft], drafts: list[_Draft], payload: dict,
+        self, known: dict[str, ArticleRow | Draft], drafts: list[Draft], payload: dict,
         canonical_of: dict[str, str],
     ) -> _Version | None:
         url = payload["url"]
@@ -217,7 +187,7 @@ class EventApplier:
             return None
         now = _now()
         if row is None:
-            row = known[canonical] = _Draft(canonical, now)
+            row = known[canonical] = Draft(canonical, now)
             drafts.append(row)
         row.url, row.title, row.text, row.content_sha256 = url, title, text, digest
         row.published_at = parse_iso_datetime(payload.get("published")) or row.published_at
@@ -260,75 +230,6 @@ def _without_nul(event: Envelope) -> Envelope:
         return event
     return replace(event, payload={k: v.replace("\x00", "") if isinstance(v, str) else v
                                    for k, v in event.payload.items()})
-
-
-CLUSTERING_LOCK = 0x43434843  # "CCHC": the PostgreSQL advisory lock of article inserts
-
-
-def _lock_clustering(session: Session) -> None:
-    """Until this transaction ends, no other monitor process inserts articles, so this one
-    clusters against everything stored (see ``Judge.catch_up``). PostgreSQL: an advisory
-    transaction lock. SQLite: the write lock this transaction already holds (it has written
-    its processed events), which every other writer waits for."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLUSTERING_LOCK})
-
-
-def _insert_new(session: Session, model: type, rows: list[dict[str, object]]) -> None:
-    """Insert rows, skipping any whose unique key is already stored (or repeated in ``rows``):
-    one duplicate must never fail a whole batch on every redelivery."""
-    dialect = session.get_bind().dialect.name
-    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert_for(model).on_conflict_do_nothing(), rows)
-
-
-def _processed(session: Session, event_ids: Iterable[str]) -> set[str]:
-    wanted = list(dict.fromkeys(event_ids))
-    found: set[str] = set()
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
-        found.update(session.scalars(
-            select(ProcessedEventRow.event_id).where(ProcessedEventRow.event_id.in_(chunk))))
-    return found
-
-
-def _articles(session: Session, urls: Iterable[str]) -> dict[str, ArticleRow]:
-    wanted = sorted(urls)
-    found: dict[str, ArticleRow] = {}
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
-        for row in session.scalars(select(ArticleRow).where(ArticleRow.canonical_url.in_(chunk))):
-            found[row.canonical_url] = row
-    return found
-
-
-def _insert_drafts(session: Session, drafts: list[_Draft]) -> None:
-    """One executemany INSERT (batched into multi-row statements), then the new ids by canonical
-    URL (unique): ``RETURNING`` in parameter order would cost one statement per row on SQLite."""
-    if not drafts:
-        return
-    session.execute(insert(ArticleRow.__table__), [draft.values() for draft in drafts])
-    by_url = {draft.canonical_url: draft for draft in drafts}
-    urls = list(by_url)
-    for start in range(0, len(urls), _IN_CHUNK):
-        chunk = urls[start : start + _IN_CHUNK]
-        query = select(ArticleRow.canonical_url, ArticleRow.id)
-        for url, article_id in session.execute(query.where(ArticleRow.canonical_url.in_(chunk))):
-            by_url[url].id = article_id
-
-
-def _write_clusters(session: Session, drafts: list[_Draft]) -> None:
-    """Cluster ids of new articles, known only once every id is: most are their own cluster."""
-    table = ArticleRow.__table__
-    alone = [draft.id for draft in drafts if draft.cluster_id == draft.id]
-    for start in range(0, len(alone), _IN_CHUNK):
-        chunk = alone[start : start + _IN_CHUNK]
-        session.execute(update(table).where(table.c.id.in_(chunk)).values(cluster_id=table.c.id))
-    joined = [{"draft_id": d.id, "draft_cluster": d.cluster_id} for d in drafts
-              if d.cluster_id != d.id]
-    if joined:
-        statement = update(table).where(table.c.id == bindparam("draft_id"))
-        session.execute(statement.values(cluster_id=bindparam("draft_cluster")), joined)
 
 
 def _now() -> datetime:

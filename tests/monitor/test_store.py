@@ -15,7 +15,8 @@ from monitor.models import (
     ArticleRow, ClassificationRow, ProcessedEventRow, SnapshotRow, SourceHealthRow,
 )
 from monitor.relevance import RelevanceClassifier
-from monitor.store import CLUSTERING_LOCK, EventApplier
+from monitor.bulk import CLUSTERING_LOCK
+from monitor.store import EventApplier
 from rules.model import Agency
 from stream.events import Envelope
 
