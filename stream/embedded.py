@@ -20,6 +20,7 @@ from stream.embedded_consumer import EmbeddedConsumer
 from stream.errors import StreamError, StreamUnavailable
 from stream.events import Envelope
 from stream.outbox import Outbox, Row
+from stream.retention import delete_expired
 
 log = logging.getLogger(__name__)
 
@@ -211,23 +212,12 @@ class EmbeddedStream(Stream):
         Returns how many records were deleted.
         """
         opts = self.options
-        cutoff = time.time() - opts.retention_hours * 3600 if opts.retention_hours else None
-        deleted = 0
         with self._lock:
             self._last_retention = time.monotonic()
             try:
                 with _sqlite.transaction(self._conn) as conn:
-                    for topic_id, name, end in conn.execute(
-                        "SELECT id, name, next_offset FROM topics"
-                    ).fetchall():
-                        limit = _retention_limit(conn, topic_id, end, cutoff, opts.retention_rows)
-                        if not force:
-                            limit = min(limit, _slowest_group(conn, name, end))
-                        cursor = conn.execute(
-                            "DELETE FROM records WHERE topic_id = ? AND offset < ?",
-                            (topic_id, limit),
-                        )
-                        deleted += cursor.rowcount
+                    deleted = delete_expired(conn, opts.retention_hours, opts.retention_rows,
+                                             keep_uncommitted=not force)  # fmt: skip
             except sqlite3.Error as exc:
                 raise _sqlite.translate(exc, self.path) from exc
         if deleted:
@@ -279,23 +269,3 @@ def _by_topic(rows: list[Row]) -> dict[str, list[tuple[str, bytes]]]:
     for topic, key, value in rows:
         grouped.setdefault(topic, []).append((key, value))
     return grouped
-
-
-def _retention_limit(
-    conn: sqlite3.Connection, topic_id: int, end: int, cutoff: float | None, max_rows: int
-) -> int:
-    """The first offset retention would keep for one topic."""
-    limit = end - max_rows if max_rows else 0
-    if cutoff is not None:
-        first_young = conn.execute(
-            "SELECT min(offset) FROM records WHERE topic_id = ? AND ts >= ?", (topic_id, cutoff)
-        ).fetchone()[0]
-        limit = max(limit, end if first_young is None else first_young)
-    return limit
-
-
-def _slowest_group(conn: sqlite3.Connection, topic: str, end: int) -> int:
-    slowest = conn.execute(
-        "SELECT min(committed) FROM group_offsets WHERE topic = ?", (topic,)
-    ).fetchone()[0]
-    return end if slowest is None else slowest
