@@ -21,30 +21,12 @@ from rules.model import AGENCY_KINDS, RULE_KINDS
 
 # Language codes a rule may match (``match.languages``); the monitor tags each item with one.
 LANGUAGES: dict[str, str] = {
-    "vi": "tiếng Việt (phổ thông)",
-    "tay": "Tày",
-    "hmn": "Mông (H'Mông)",
-    "dao": "Dao",
-    "nung": "Nùng",
-    "pa_then": "Pà Thẻn",
-    "giay": "Giáy",
-    "lo_lo": "Lô Lô",
-    "san_chay": "Sán Chay",
-    "thai": "Thái",
-    "muong": "Mường",
-    "cham": "Chăm",
-    "raglai": "Raglai",
-    "khmer": "Khmer",
-    "ede": "Ê Đê",
-    "jrai": "Gia Rai",
-    "bahnar": "Ba Na",
-    "sedang": "Xơ Đăng",
-    "koho": "Cơ Ho",
-    "mnong": "M'Nông",
-    "co_tu": "Cơ Tu",
-    "ta_oi": "Tà Ôi",
-    "van_kieu": "Vân Kiều (Bru - Vân Kiều)",
-}
+    "vi": "tiếng Việt (phổ thông)", "tay": "Tày", "hmn": "Mông (H'Mông)", "dao": "Dao",
+    "nung": "Nùng", "pa_then": "Pà Thẻn", "giay": "Giáy", "lo_lo": "Lô Lô", "san_chay": "Sán Chay",
+    "thai": "Thái", "muong": "Mường", "cham": "Chăm", "raglai": "Raglai", "khmer": "Khmer",
+    "ede": "Ê Đê", "jrai": "Gia Rai", "bahnar": "Ba Na", "sedang": "Xơ Đăng", "koho": "Cơ Ho",
+    "mnong": "M'Nông", "co_tu": "Cơ Tu", "ta_oi": "Tà Ôi", "van_kieu": "Vân Kiều (Bru - Vân Kiều)",
+}  # fmt: skip
 
 Fields = dict[str, tuple[Node, Node]]  # key -> (key node, value node), in file order
 
@@ -63,18 +45,8 @@ AGENCY_KEYS = ("id", "name", "kind", "groups", "aliases", "emails", "overseer", 
 SCOPE_KEYS = ("agencies", "groups")
 MATCH_KEYS = ("topic", "kinds", "languages", "channels", "section")
 TARGET_KEYS = ("min", "max")
-RULE_COMMON_KEYS = (
-    "id",
-    "kind",
-    "title",
-    "cite",
-    "scope",
-    "match",
-    "unit",
-    "starts",
-    "ends",
-    "note",
-)
+RULE_COMMON_KEYS = ("id", "kind", "title", "cite", "scope", "match", "unit", "starts", "ends",
+                    "note")  # fmt: skip
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "count": ("target", "per", "periods"),
     "cadence": ("window_days", "tolerance_days", "per", "periods"),
