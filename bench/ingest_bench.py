@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ingest_texts import CCHC, DEPARTMENTS, DISTRICTS, OTHER  # beside this script
+
 from monitor.agencies import AgencyDirectory
 from monitor.consumer import ConsumeReport, MonitorConsumer
 from monitor.database import open_database
@@ -38,82 +40,6 @@ from stream import open_stream
 from stream.events import ARTICLES, Envelope
 
 TEXT_BYTES = 3000
-DISTRICTS = (
-    "Bắc Quang",
-    "Đồng Văn",
-    "Mèo Vạc",
-    "Yên Minh",
-    "Quản Bạ",
-    "Vị Xuyên",
-    "Hoàng Su Phì",
-    "Xín Mần",
-    "Bắc Mê",
-    "Quang Bình",
-    "Ninh Sơn",
-    "Ninh Phước",
-    "Thuận Bắc",
-    "Bác Ái",
-)
-DEPARTMENTS = (
-    "Nội vụ",
-    "Tư pháp",
-    "Tài chính",
-    "Xây dựng",
-    "Y tế",
-    "Giáo dục và Đào tạo",
-    "Thông tin và Truyền thông",
-    "Tài nguyên và Môi trường",
-    "Công Thương",
-    "Kế hoạch và Đầu tư",
-    "Lao động - Thương binh và Xã hội",
-    "Giao thông vận tải",
-    "Nông nghiệp và Phát triển nông thôn",
-    "Văn hóa, Thể thao và Du lịch",
-)
-CCHC = (
-    "{who} đã rà soát, đơn giản hóa {n} thủ tục hành chính thuộc thẩm quyền giải quyết trong quý {q}.",
-    "Tỷ lệ hồ sơ giải quyết đúng hạn tại Bộ phận tiếp nhận và trả kết quả của {who} đạt {p}%.",
-    "{who} tiếp tục đẩy mạnh cải cách hành chính, lấy người dân và doanh nghiệp làm trung tâm phục vụ.",
-    "Trong năm {y}, {n} dịch vụ công trực tuyến toàn trình được cung cấp trên Cổng Dịch vụ công quốc gia.",
-    "Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính (SIPAS) tăng {p} điểm.",
-    "Chỉ số cải cách hành chính PAR INDEX của tỉnh xếp thứ {n} trên 63 tỉnh, thành phố.",
-    "Cán bộ, công chức tại huyện {d} được tập huấn kỹ năng giao tiếp và văn hóa công vụ khi tiếp dân.",
-    "Cơ chế một cửa, một cửa liên thông được thực hiện thống nhất tại {n} xã, thị trấn của huyện {d}.",
-    "{who} ban hành kế hoạch tuyên truyền cải cách hành chính năm {y} với {n} nhiệm vụ cụ thể.",
-    "Việc số hóa hồ sơ, kết quả giải quyết thủ tục hành chính đạt {p}% theo Đề án 06 của Chính phủ.",
-    "Người dân huyện {d} có thể nộp hồ sơ, thanh toán phí, lệ phí trực tuyến qua ứng dụng VNeID.",
-    "Kỷ luật, kỷ cương hành chính được siết chặt, {n} trường hợp chậm trễ đã bị nhắc nhở, kiểm điểm.",
-    "Trung tâm Phục vụ hành chính công tỉnh tiếp nhận {n} hồ sơ trong tháng {m}, không có hồ sơ quá hạn.",
-    "Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021 - 2030 được triển khai đồng bộ.",
-    "{who} kiện toàn tổ chức bộ máy, tinh giản biên chế gắn với vị trí việc làm theo Nghị định {n}/{y}/NĐ-CP.",
-    "Ứng dụng công nghệ thông tin, xây dựng chính quyền điện tử, chính quyền số được {who} chú trọng.",
-    "Hội nghị đối thoại giữa lãnh đạo huyện {d} với người dân về thủ tục đất đai diễn ra sáng {m}/{y}.",
-    "Chuyên mục cải cách hành chính trên trang thông tin điện tử của {who} được cập nhật hằng tuần.",
-    "Phiếu lấy ý kiến đánh giá mức độ hài lòng được phát tới {n} tổ chức, cá nhân đến giao dịch.",
-    "Kết quả kiểm tra công tác cải cách hành chính tại {n} cơ quan cho thấy nhiều chuyển biến tích cực.",
-)
-OTHER = (
-    "Mùa hoa tam giác mạch trên cao nguyên đá {d} thu hút khoảng {n} lượt du khách trong tháng {m}.",
-    "Nông dân huyện {d} xuống giống {n} ha lúa vụ đông xuân, năng suất dự kiến đạt {p} tạ mỗi ha.",
-    "Đội bóng đá thiếu niên của tỉnh giành chiến thắng {q} - 1 trong trận chung kết giải năm {y}.",
-    "Bệnh viện đa khoa huyện {d} khám và phát thuốc miễn phí cho {n} người cao tuổi.",
-    "Mưa lớn kéo dài khiến {n} hộ dân ở huyện {d} phải di dời khỏi vùng có nguy cơ sạt lở đất.",
-    "Lễ hội văn hóa các dân tộc lần thứ {q} được tổ chức với nhiều hoạt động văn nghệ, thể thao.",
-    "Giá cam sành tại chợ đầu mối tăng {p}% so với cùng kỳ năm {y} do sản lượng giảm mạnh.",
-    "Hợp tác xã chè Shan tuyết ở {d} xuất bán {n} tấn sản phẩm sang thị trường các tỉnh phía Bắc.",
-    "Đoàn thanh niên huyện {d} ra quân làm sạch {n} km đường giao thông nông thôn dịp cuối tuần.",
-    "Câu lạc bộ dưỡng sinh của người cao tuổi xã {d} duy trì luyện tập đều đặn {q} buổi mỗi tuần.",
-    "Nhiệt độ vùng núi cao có nơi xuống dưới {q} độ C, xuất hiện băng giá và sương muối.",
-    "Các em học sinh trường phổ thông dân tộc nội trú {d} tham gia hội khỏe Phù Đổng năm {y}.",
-    "Đàn trâu, bò của bà con được tiêm phòng lở mồm long móng, tỷ lệ bao phủ đạt {p}%.",
-    "Công trình cầu treo dân sinh dài {n} m nối hai bờ suối của xã đã hoàn thành, đưa vào sử dụng.",
-    "Phiên chợ vùng cao họp vào sáng chủ nhật, bày bán thổ cẩm, mèn mén và nhiều nông sản địa phương.",
-    "Ngành điện lực khuyến cáo người dân sử dụng điện an toàn, tiết kiệm trong mùa nắng nóng năm {y}.",
-    "Đêm nhạc gây quỹ ủng hộ học sinh nghèo vượt khó quyên góp được {n} triệu đồng.",
-    "Người dân thôn {d} thu hoạch mật ong bạc hà, mỗi lít bán với giá khoảng {n} nghìn đồng.",
-    "Công an huyện {d} tăng cường tuần tra, kiểm soát, xử lý vi phạm trật tự an toàn giao thông.",
-    "Hội Liên hiệp Phụ nữ tỉnh tổ chức ngày hội văn hóa ẩm thực với {n} gian hàng tham gia.",
-)
 
 
 def agencies() -> list[Agency]:
