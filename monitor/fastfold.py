@@ -10,12 +10,16 @@ with characters beyond that plane goes to the reference.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 
 from cchc.vntext import fold as reference_fold
 
 _BMP_END = 0x10000
+T = TypeVar("T")
 
 
 def _mark_class() -> str:
@@ -70,27 +74,32 @@ def fold_lines_unspaced(text: str) -> list[str]:
     return lines
 
 
-def _unmarked_lower(text: str) -> str | None:
-    """đ→d, NFD, marks dropped, lower-cased; None when the text leaves the BMP.
+def remember_recent(compute: Callable[[str], T]) -> Callable[[str], T]:
+    """``compute`` with its last few results kept by string object: relevance, SimHash, kind and
+    language fold and normalise the same title and body (the same objects) one after the other,
+    so each is computed once. An entry holds its string, so its id is not reused meanwhile."""
+    recent: dict[int, tuple[str, T]] = {}
 
-    The last few texts' results are kept: relevance, SimHash, kind and language fold the same
-    title and body (the same string objects) one after the other, so each is computed once.
-    """
-    known = _recent.get(id(text))
-    if known is not None and known[0] is text:  # the same live object, so the same text
-        return known[1]
-    lowered = _compute_unmarked_lower(text)
-    if len(_recent) >= _RECENT:
-        del _recent[next(iter(_recent))]  # the oldest
-    _recent[id(text)] = (text, lowered)
-    return lowered
+    @functools.wraps(compute)
+    def remembered(text: str) -> T:
+        known = recent.get(id(text))
+        if known is not None and known[0] is text:  # the same live object, so the same text
+            return known[1]
+        value = compute(text)
+        if len(recent) >= _RECENT:
+            del recent[next(iter(recent))]  # the oldest
+        recent[id(text)] = (text, value)
+        return value
+
+    return remembered
 
 
 _RECENT = 16
-_recent: dict[int, tuple[str, str | None]] = {}
 
 
-def _compute_unmarked_lower(text: str) -> str | None:
+@remember_recent
+def _unmarked_lower(text: str) -> str | None:
+    """đ→d, NFD, marks dropped, lower-cased; None when the text leaves the BMP."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     if not _NOT_ASCII_OR_MARK.search(decomposed):  # plain Vietnamese: marks are all non-ASCII
         return decomposed.encode("ascii", "ignore").decode("ascii").lower()

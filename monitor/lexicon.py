@@ -16,31 +16,19 @@ from typing import Any
 import ahocorasick
 import yaml
 
-from monitor.fastfold import fold_unspaced
+from monitor.fastfold import fold_unspaced, remember_recent
 
 _OTHER_SPACE = re.compile(r"[^\S ]")
 _PUNCT = re.compile(r"[^\w\s]+[\W_]*")  # spaces before a run are collapsed with the rest
 
 
+@remember_recent
 def normalise(text: str) -> str:
     """Folded text with each run of punctuation as a "|" word, padded so phrases match on word
-    edges: "điện tử, chữ ký" must not match "tự chủ".
-
-    The last few results are kept by object: relevance and language both read an article's
-    title and body this way."""
-    known = _recent.get(id(text))
-    if known is not None and known[0] is text:
-        return known[1]
+    edges: "điện tử, chữ ký" must not match "tự chủ". Remembered: relevance and language both
+    read an article's title and body this way."""
     marked = _PUNCT.sub(" | ", fold_unspaced(text).replace("_", " "))
-    normalised = " " + " ".join(marked.split()) + " "
-    if len(_recent) >= _RECENT:
-        del _recent[next(iter(_recent))]  # the oldest
-    _recent[id(text)] = (text, normalised)
-    return normalised
-
-
-_RECENT = 16
-_recent: dict[int, tuple[str, str]] = {}
+    return " " + " ".join(marked.split()) + " "
 
 
 def _phrase_regex(normalised_phrase: str) -> str:
