@@ -47,7 +47,7 @@ def extract_article(html: str, context: PageContext) -> dict[str, Any]:
     overrides = context.overrides
     page_title = metadata.title(selector, main, overrides)
     section = metadata.section(selector, objects, main, page_title, overrides, context.section)
-    page_text = " ".join(selector.xpath("//body//text()[not(ancestor::script)]").getall())
+    page_text = metadata.body_text(selector, scripts=False)
     lines = metadata.text_lines(selector)
     published = metadata.published(selector, main, overrides)
     body = main_text(selector.root, context.url)
