@@ -19,7 +19,6 @@ LANGUAGE_CODES = {
     "english": "en", "anh": "en",
 }  # fmt: skip
 _LANGUAGE_LABEL = re.compile(r"ngon ngu\s*:?\s*(?:tieng\s+)?(h'mong|pa then|lo lo|[a-z]+)")
-_LANGUAGE_TEXT = re.compile(r"(?:ngon ngu|tieng)\s*:?\s*(?:tieng\s+)?(h'mong|pa then|lo lo|[a-z]+)")
 _MINUTES = re.compile(
     r"thoi (?:luong|gian)\s*:?\s*(?:(?P<h>\d+)\s*(?:gio|h)\s*)?(?:(?P<m>\d+)\s*phut)?\s*(?:(?P<s>\d+)\s*giay)?"
 )
@@ -33,7 +32,10 @@ _KIND_WORDS = (
 
 def language_hint(selector: Selector, main: dict[str, Any], override: str | None, registry: str,
                   page_text: str) -> str:  # fmt: skip
-    """Programme pages name their language in words ("Tiếng Mông"); others declare a code."""
+    """What the page declares: a "Ngôn ngữ: Tiếng Mông" label (programme pages), JSON-LD
+    ``inLanguage``, a registry override, the page's language code. A mere mention ("tuyên
+    truyền bằng tiếng Mông", a sidebar headline) is not a declaration: the hint would win over
+    the monitor's own reading of the text and count a Vietnamese article as a Mông one."""
     if override:
         code = _code(select_first(selector, override))
         if code:
@@ -44,10 +46,6 @@ def language_hint(selector: Selector, main: dict[str, Any], override: str | None
     structured = _code(str(main.get("inLanguage") or ""))
     if structured:
         return structured
-    snippets = _near(page_text, ("ngôn ngữ", "tiếng", "ngon ngu", "tieng"))
-    for spoken in _LANGUAGE_TEXT.finditer(snippets):
-        if LANGUAGE_CODES.get(spoken.group(1), "vi") != "vi":
-            return LANGUAGE_CODES[spoken.group(1)]
     declared = [
         selector.xpath("/html/@lang | /html/@xml:lang").get(),
         selector.css('meta[http-equiv="content-language" i]::attr(content)').get(),

@@ -75,6 +75,16 @@ def test_an_explicit_language_label_beats_menu_text(label: str, expected: str) -
     assert extract_article(html, PageContext(url="http://x/a"))["language_hint"] == expected
 
 
+def test_a_mention_of_a_language_is_not_a_declaration() -> None:
+    """A Vietnamese article about broadcasts in Mông, beside a sidebar of such headlines, stays
+    Vietnamese: the hint wins over the monitor's reading, so it must only carry declarations."""
+    sidebar = "<aside><a>Đài huyện phát thanh bằng tiếng Mông và tiếng Dao</a></aside>"
+    body = "Huyện duy trì chuyên mục tuyên truyền cải cách hành chính bằng tiếng Mông. " + BODY_2
+    html = (f'<html lang="vi"><body>{sidebar}<h1>Tuyên truyền CCHC ở vùng cao</h1>'
+            f"<article><p>{body}</p></article></body></html>")  # fmt: skip
+    assert extract_article(html, PageContext(url="http://x/a"))["language_hint"] == "vi"
+
+
 def test_iso_durations() -> None:
     assert iso_duration_seconds("PT14M30S") == 870
     assert iso_duration_seconds("PT1H") == 3600
