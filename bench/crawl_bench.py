@@ -2,10 +2,13 @@
 against a bare loop (httpx + the same decoding and extraction, both on two cores), the requests a
 recrawl of an unchanged site costs, and extraction quality on the AEB corpus.
 
-The machine is shared, so its load changes from one second to the next: the pipeline and the bare
-loop run in alternating order, several rounds, and the ratio is the median of the rounds' ratios.
+The site's article pages are furnished like a real portal's (bench/portal_pages.py, ~23 KB); the
+same comparison also runs on bare ~4 KB story pages (``small_pages_*``), where the framework's
+per-request cost weighs most. The machine is shared, so its load changes from one second to the
+next: the pipeline and the bare loop run in alternating order, several rounds, and each ratio is
+the median of its rounds' ratios.
 
-    /work/venv/bin/python bench/crawl_bench.py [--pages 1500] [--rounds 3] [--json]
+    /work/venv/bin/python bench/crawl_bench.py [--pages 1500] [--rounds 3] [--small-rounds 2] [--json]
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import gzip
 import json
 import multiprocessing
 import os
-import random
 import re
 import resource
 import statistics
@@ -32,6 +34,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from portal_pages import LINKS_PER_LISTING, build_pages  # beside this script
+
 from crawlers.extract.article import PageContext, extract_article, main_text
 from crawlers.extract.encoding import decode_body
 from crawlers.items import ArticleItem, now_iso
@@ -41,57 +45,11 @@ from stream import open_stream
 from stream.events import Envelope
 
 AEB = REPO.parent / "shared" / "corpus" / "aeb"
-LINKS_PER_LISTING = 50
-SENTENCES = [
-    "Ủy ban nhân dân tỉnh vừa ban hành kế hoạch cải cách hành chính giai đoạn mới",
-    "Các sở, ban, ngành được giao rà soát thủ tục hành chính thuộc thẩm quyền giải quyết",
-    "Người dân có thể nộp hồ sơ trực tuyến qua cổng dịch vụ công mà không phải đến trụ sở",
-    "Bộ phận một cửa cấp huyện tiếp nhận hơn một nghìn hồ sơ trong quý vừa qua",
-    "Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên chín mươi phần trăm",
-    "Cán bộ tư pháp xã hướng dẫn bà con vùng cao cài đặt ứng dụng định danh điện tử",
-    "Hội nghị đánh giá chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan nhà nước",
-    "Đài phát thanh huyện duy trì chuyên mục tuyên truyền bằng tiếng Mông và tiếng Dao",
-    "Lãnh đạo sở yêu cầu công khai danh mục thủ tục tại nơi tiếp nhận hồ sơ",
-    "Việc số hóa hồ sơ, kết quả giải quyết thủ tục được triển khai đồng bộ",
-    "Thanh niên tình nguyện đến từng thôn bản hỗ trợ người dân làm thủ tục trên môi trường mạng",
-    "Trung tâm Phục vụ hành chính công lấy ý kiến người dân qua phiếu khảo sát điện tử",
-]
 
 
-def article_html(index: int, rng: random.Random) -> str:
-    paragraphs = "".join(
-        "<p>" + ". ".join(rng.sample(SENTENCES, rng.randint(3, 6))) + ".</p>"
-        for _ in range(rng.randint(3, 9))
-    )
-    menu = "".join(f'<li><a href="/chuyen-muc/{i}">Chuyên mục {i}</a></li>' for i in range(12))
-    return (
-        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Bài {index} | Cổng TTĐT tỉnh</title>'
-        f'<meta property="article:published_time" content="2024-0{1 + index % 9}-1{index % 10}T08:00:00+07:00">'
-        f'</head><body><header><ul class="menu">{menu}</ul></header>'
-        f'<div class="breadcrumb"><a href="/">Trang chủ</a><a href="/cchc">Cải cách hành chính</a></div>'
-        f'<h1>Bài số {index}: đẩy mạnh cải cách hành chính</h1><div class="date">Thứ hai, ngày 1{index % 10} '
-        f"tháng 3 năm 2024 - 08:00</div><article>{paragraphs}<p>Tác giả: Phóng viên {index % 17}</p></article>"
-        f"<footer><p>Cổng thông tin điện tử tỉnh. Địa chỉ: số 1 đường Nguyễn Trãi.</p></footer></body></html>"
-    )
-
-
-def build_pages(count: int) -> dict[str, bytes]:
-    rng = random.Random(7)
-    pages = {"/robots.txt": b"User-agent: *\nAllow: /\n"}
-    for index in range(count):
-        pages[f"/tin/{index}.html"] = article_html(index, rng).encode()
-    for listing in range((count + LINKS_PER_LISTING - 1) // LINKS_PER_LISTING):
-        links = range(listing * LINKS_PER_LISTING, min(count, (listing + 1) * LINKS_PER_LISTING))
-        anchors = "".join(f'<a class="t" href="/tin/{i}.html">Bài {i}</a>' for i in links)
-        pages[f"/ds/{listing}"] = (
-            f"<html><body><div class='list'>{anchors}</div></body></html>".encode()
-        )
-    return pages
-
-
-def serve(count: int, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def serve(count: int, furnished: bool, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     """The site, in its own process so that it does not share a GIL with what is measured."""
-    pages, hits = build_pages(count), Counter()
+    pages, hits = build_pages(count, furnished=furnished), Counter()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -241,50 +199,78 @@ def extract_f1() -> float | None:
     return sum(scores) / len(scores)
 
 
+def start_site(count: int, furnished: bool) -> tuple[str, multiprocessing.Process]:
+    context = multiprocessing.get_context("spawn")
+    ready = context.Queue()
+    server = context.Process(target=serve, args=(count, furnished, ready), daemon=True)
+    server.start()
+    return f"http://127.0.0.1:{ready.get(timeout=60)}", server
+
+
+def compare(base: str, pages: int, rounds: int, publish: bool) -> dict[str, object]:
+    """Pipeline and bare loop, alternating, ``rounds`` times; the first pipeline run is followed
+    by a recrawl of the unchanged site."""
+    crawl_runs: list[tuple[float, float]] = []
+    bare_runs: list[tuple[float, float]] = []
+    recrawl: float | None = None
+    for round_ in range(rounds):
+        if round_ % 2:
+            bare_runs.append(bare(base, pages, publish))
+        with tempfile.TemporaryDirectory() as tmp:
+            rate, cpu_ms, requests = pipeline(base, pages, Path(tmp), round_ == 0)
+        crawl_runs.append((rate, cpu_ms))
+        recrawl = requests if requests is not None else recrawl
+        if not round_ % 2:
+            bare_runs.append(bare(base, pages, publish))
+    ratios = [crawl[0] / bare_[0] for crawl, bare_ in zip(crawl_runs, bare_runs, strict=True)]
+    return {
+        "crawl_pages_per_s": round(statistics.median(run[0] for run in crawl_runs), 1),
+        "bare_pages_per_s": round(statistics.median(run[0] for run in bare_runs), 1),
+        "crawl_ratio_to_bare": round(statistics.median(ratios), 3),
+        "ratio_per_round": [round(ratio, 3) for ratio in ratios],
+        "crawl_cpu_ms_per_page": round(statistics.median(run[1] for run in crawl_runs), 2),
+        "bare_cpu_ms_per_page": round(statistics.median(run[1] for run in bare_runs), 2),
+        "recrawl_requests_per_page": round(recrawl, 4) if recrawl is not None else None,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--small-rounds", type=int, default=2,
+                        help="rounds on bare story pages (0: skip)")  # fmt: skip
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--bare-without-publish", action="store_true",
                         help="the earlier baseline: fetch and extract, no stream")  # fmt: skip
     args = parser.parse_args()
-    load = os.getloadavg()[0]
-    context = multiprocessing.get_context("spawn")
-    ready = context.Queue()
-    server = context.Process(target=serve, args=(args.pages, ready), daemon=True)
-    server.start()
-    base = f"http://127.0.0.1:{ready.get(timeout=60)}"
-    crawl_runs: list[tuple[float, float]] = []
-    bare_runs: list[tuple[float, float]] = []
-    recrawl: float | None = None
+    load, publish = os.getloadavg()[0], not args.bare_without_publish
+    base, server = start_site(args.pages, furnished=True)
     try:
-        for round_ in range(args.rounds):
-            if round_ % 2:
-                bare_runs.append(bare(base, args.pages, not args.bare_without_publish))
-            with tempfile.TemporaryDirectory() as tmp:
-                rate, cpu_ms, requests = pipeline(base, args.pages, Path(tmp), round_ == 0)
-            crawl_runs.append((rate, cpu_ms))
-            recrawl = requests if requests is not None else recrawl
-            if not round_ % 2:
-                bare_runs.append(bare(base, args.pages, not args.bare_without_publish))
+        result = compare(base, args.pages, args.rounds, publish)
+        articles = [body for path, body in build_pages(50).items() if path.startswith("/tin/")]
+        page_kb = statistics.mean(map(len, articles)) / 1024
     finally:
         server.terminate()
         server.join()
-    assert recrawl is not None
+    result["article_page_kb"] = round(page_kb, 1)
+    if args.small_rounds:
+        base, server = start_site(args.pages, furnished=False)
+        try:
+            small = compare(base, args.pages, args.small_rounds, publish)
+        finally:
+            server.terminate()
+            server.join()
+        for key in (
+            "crawl_pages_per_s",
+            "bare_pages_per_s",
+            "crawl_ratio_to_bare",
+            "ratio_per_round",
+        ):
+            result[f"small_pages_{key}"] = small[key]
     f1 = extract_f1()
-    ratios = [crawl[0] / bare_[0] for crawl, bare_ in zip(crawl_runs, bare_runs, strict=True)]
-    result = {
-        "crawl_pages_per_s": round(statistics.median(run[0] for run in crawl_runs), 1),
-        "bare_pages_per_s": round(statistics.median(run[0] for run in bare_runs), 1),
-        "crawl_ratio_to_bare": round(statistics.median(ratios), 3),
-        "recrawl_requests_per_page": round(recrawl, 4),
-        "extract_f1": round(f1, 4) if f1 is not None else None,
-        "ratio_per_round": [round(ratio, 3) for ratio in ratios],
-        "crawl_cpu_ms_per_page": round(statistics.median(run[1] for run in crawl_runs), 2),
-        "bare_cpu_ms_per_page": round(statistics.median(run[1] for run in bare_runs), 2),
-        "load_average_1m": round(load, 2),
-    }
+    result["extract_f1"] = round(f1, 4) if f1 is not None else None
+    result["load_average_1m"] = round(load, 2)
     if args.json:
         print(json.dumps(result))
     else:
