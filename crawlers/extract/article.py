@@ -49,7 +49,7 @@ def extract_article(html: str, context: PageContext) -> dict[str, Any]:
     section = metadata.section(selector, objects, main, page_title, overrides, context.section)
     page_text = metadata.body_text(selector, scripts=False)
     lines = metadata.text_lines(selector)
-    published = metadata.published(selector, main, overrides)
+    published = metadata.published(selector, main, overrides, page_title)
     body = main_text(selector.root, context.url)
     return {
         "canonical_url": metadata.canonical_url(selector, context.url),

@@ -8,6 +8,7 @@ back to the Vietnamese conventions of provincial portals ("Tác giả:", "Nguồ
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -40,6 +41,8 @@ _LINE_NODES = XPath("//body//*[self::p or self::div or self::span or self::em or
                     " or self::b or self::i][not(ancestor::script)]")  # fmt: skip
 _TEXTS = XPath(".//text()", smart_strings=False)
 _BODY_TEXTS = XPath("//body//text()", smart_strings=False)
+_TIMES = XPath("//time[@datetime]")
+_HEADINGS = XPath("//body//h1 | //body//h2")
 _VISIBLE_BODY_TEXTS = XPath("//body//text()[not(ancestor::script)]", smart_strings=False)
 _AUTHOR = re.compile(r"^\s*(?:tác\s*giả|bài(?:\s*và\s*ảnh)?|người\s*viết)\s*:\s*(?P<v>.{2,80}?)\s*$",
                      re.IGNORECASE)  # fmt: skip
@@ -70,9 +73,12 @@ def title(selector: Selector, main: dict[str, Any], overrides: ArticleOverrides)
     return _first(candidates)
 
 
-def published(
-    selector: Selector, main: dict[str, Any], overrides: ArticleOverrides
-) -> datetime | None:
+def published(selector: Selector, main: dict[str, Any], overrides: ArticleOverrides,
+              headline: str = "") -> datetime | None:  # fmt: skip
+    """The page's own date (meta tags, JSON-LD), else the date written nearest the headline.
+
+    Many portals declare no date and put a dated list of the latest news, or today's date, before
+    the article: the first date of the page would then move the article to another quarter."""
     if overrides.date:
         found = select_first(selector, overrides.date)
         parsed = parse_iso_datetime(found) or parse_vn_datetime(found)
@@ -80,16 +86,35 @@ def published(
             return parsed
     explicit = [selector.css(query).get() for query in _META_DATES]
     explicit += [text_of(main.get("datePublished") or main.get("uploadDate"))]
-    explicit += selector.css("time::attr(datetime)").getall()
     for value in explicit:
         parsed = parse_iso_datetime(value) if value else None
         if parsed:
             return parsed
-    for node in _DATE_NODES(selector.root)[:20]:
-        parsed = parse_vn_datetime(" ".join(_TEXTS(node)))
+    root = selector.root
+    for node in _nearest_first(root, headline)(_TIMES(root) + _DATE_NODES(root))[:30]:
+        machine = node.get("datetime") if node.tag == "time" else None
+        parsed = (parse_iso_datetime(machine) if machine else None) or parse_vn_datetime(
+            " ".join(_TEXTS(node))
+        )
         if parsed:
             return parsed
     return parse_vn_datetime(body_text(selector)[:4000])
+
+
+def _nearest_first(root: Any, headline: str) -> Callable[[list[Any]], list[Any]]:
+    """Orders elements by their distance (in document order) from the heading that carries the
+    page's title; in document order when no heading does."""
+    wanted = fold(headline)
+    anchor = next((node for node in _HEADINGS(root)
+                   if _matches_title(fold(" ".join(_TEXTS(node))), wanted)), None)  # fmt: skip
+    if anchor is None:
+        return lambda nodes: nodes
+    position = {node: number for number, node in enumerate(root.iter())}
+    return lambda nodes: sorted(nodes, key=lambda node: abs(position[node] - position[anchor]))
+
+
+def _matches_title(heading: str, title: str) -> bool:
+    return bool(heading and title) and (heading in title or title in heading)
 
 
 def author(

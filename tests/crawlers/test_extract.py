@@ -66,12 +66,18 @@ def test_registry_overrides_and_hints() -> None:
 
 @pytest.mark.parametrize(
     ("label", "expected"),
-    [("Ngôn ngữ: Tiếng Việt", "vi"), ("Ngôn ngữ: Tiếng Mông", "hmn"), ("Ngôn ngữ: Tiếng Tày", "tyz")],
+    [
+        ("Ngôn ngữ: Tiếng Việt", "vi"),
+        ("Ngôn ngữ: Tiếng Mông", "hmn"),
+        ("Ngôn ngữ: Tiếng Tày", "tyz"),
+    ],
 )
 def test_an_explicit_language_label_beats_menu_text(label: str, expected: str) -> None:
     menu = "<nav><a>Phát thanh tiếng Mông</a> <a>Chương trình tiếng Dao</a></nav>"
-    html = (f'<html lang="hmn"><body>{menu}<h1>Chuyên mục CCHC</h1><ul><li>{label}</li></ul>'
-            f"<article><p>{BODY_2}</p></article></body></html>")
+    html = (
+        f'<html lang="hmn"><body>{menu}<h1>Chuyên mục CCHC</h1><ul><li>{label}</li></ul>'
+        f"<article><p>{BODY_2}</p></article></body></html>"
+    )
     assert extract_article(html, PageContext(url="http://x/a"))["language_hint"] == expected
 
 
@@ -83,6 +89,36 @@ def test_a_mention_of_a_language_is_not_a_declaration() -> None:
     html = (f'<html lang="vi"><body>{sidebar}<h1>Tuyên truyền CCHC ở vùng cao</h1>'
             f"<article><p>{body}</p></article></body></html>")  # fmt: skip
     assert extract_article(html, PageContext(url="http://x/a"))["language_hint"] == "vi"
+
+
+_SIDEBAR = ('<aside><h3>Tin mới nhất</h3><ul>'
+            '<li><a href="/tin/9">Hội nghị tổng kết</a><span class="time">09/07/2024</span></li>'
+            '<li><a href="/tin/8">Lễ ra quân</a><time datetime="2024-07-08T10:00:00+07:00">8/7</time></li>'
+            "</ul></aside>")  # fmt: skip
+_TODAY = (
+    '<header><div class="date">Thứ sáu, ngày 22/11/2024</div><a href="/">Cổng TTĐT</a></header>'
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "date_line", "expected"),
+    [
+        (_SIDEBAR, '<div class="date">Thứ hai, ngày 15 tháng 3 năm 2024 - 08:00</div>',
+         "2024-03-15T08:00:00+07:00"),
+        (_TODAY + _SIDEBAR, '<p class="ngay-dang">15/03/2024 08:00</p>', "2024-03-15T08:00:00+07:00"),
+        (_SIDEBAR, '<time datetime="2024-03-15T08:00:00+07:00">15/3/2024</time>',
+         "2024-03-15T08:00:00+07:00"),
+    ],
+)  # fmt: skip
+def test_the_date_is_the_articles_not_a_sidebar_or_header_date(
+    before: str, date_line: str, expected: str
+) -> None:
+    """Many portals put a dated news list, or today's date, before the article, and declare no
+    date in meta tags: the date nearest the headline is the article's, not the first one."""
+    html = (f"<html><head><title>Sở Nội vụ rà soát thủ tục | Cổng TTĐT</title></head><body>{before}"
+            f"<div class='main'><h1>Sở Nội vụ rà soát thủ tục</h1>{date_line}"
+            f"<article><p>{BODY_2}</p></article></div></body></html>")  # fmt: skip
+    assert extract_article(html, PageContext(url="http://x/a"))["published"] == expected
 
 
 def test_iso_durations() -> None:
