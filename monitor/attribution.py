@@ -7,14 +7,13 @@ names, and otherwise for the channel's owner.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from cchc.credits import credited_sources
 from cchc.vntext import nfc
 from monitor.agencies import AgencyDirectory
 
 SHARED_CHANNEL_KINDS = {"portal", "newspaper", "broadcaster", "other"}
-_SOURCE_LINE = re.compile(r"(?im)^\s*(?:nguồn|theo|nguồn tin)\s*[:：]?\s*(.{3,160})$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,5 @@ def _named_sources(source_line: str, author: str, text: str) -> list[tuple[str, 
         named.append(("nguồn", source_line))
     if author:
         named.append(("tác giả", author))
-    tail = "\n".join(nfc(text).splitlines()[-4:])
-    named.extend(("nguồn", match.group(1)) for match in _SOURCE_LINE.finditer(tail))
+    named.extend(("nguồn", name) for name in credited_sources(nfc(text).splitlines()[-4:]))
     return named

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from lxml.etree import XPath
 from parsel import Selector
 
+from cchc.credits import credited_sources
 from cchc.vntext import fold, nfc, parse_iso_datetime, parse_vn_datetime
 from crawlers.extract.jsonld import breadcrumb_section, text_of
 from crawlers.registry import ArticleOverrides
@@ -46,8 +47,6 @@ _HEADINGS = XPath("//body//h1 | //body//h2")
 _VISIBLE_BODY_TEXTS = XPath("//body//text()[not(ancestor::script)]", smart_strings=False)
 _AUTHOR = re.compile(r"^\s*(?:tác\s*giả|bài(?:\s*và\s*ảnh)?|người\s*viết)\s*:\s*(?P<v>.{2,80}?)\s*$",
                      re.IGNORECASE)  # fmt: skip
-_SOURCE = re.compile(r"^\s*nguồn\s*(?:tin)?\s*:\s*(?P<v>.{2,120}?)\s*$", re.IGNORECASE)
-_THEO = re.compile(r"^\s*\(?theo\s+(?P<v>[^\s].{1,80}?)\)?\s*$", re.IGNORECASE)
 _HOME = {"trang chu", "home", "trang nhat"}
 
 
@@ -131,8 +130,7 @@ def author(
 
 
 def source_line(selector: Selector, lines: list[str], overrides: ArticleOverrides) -> str:
-    return _first([select_first(selector, overrides.source_line), _matching(lines, _SOURCE),
-                   _matching(lines, _THEO)])  # fmt: skip
+    return _first([select_first(selector, overrides.source_line), *credited_sources(lines)[:1]])
 
 
 def section(selector: Selector, objects: list[dict[str, Any]], main: dict[str, Any],

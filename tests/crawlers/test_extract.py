@@ -121,6 +121,12 @@ def test_the_date_is_the_articles_not_a_sidebar_or_header_date(
     assert extract_article(html, PageContext(url="http://x/a"))["published"] == expected
 
 
+def test_a_sentence_quoting_an_agency_is_not_the_source_line() -> None:
+    quote = "<p>Theo Sở Y tế, toàn tỉnh có 95% hồ sơ trực tuyến.</p>"
+    html = f"<html><body><h1>Tin CCHC</h1><article><p>{BODY_2}</p>{quote}</article></body></html>"
+    assert extract_article(html, PageContext(url="http://x/a"))["source_line"] == ""
+
+
 def test_iso_durations() -> None:
     assert iso_duration_seconds("PT14M30S") == 870
     assert iso_duration_seconds("PT1H") == 3600

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from monitor.agencies import AgencyDirectory
 from monitor.attribution import attribute
 from rules.model import Agency
@@ -32,7 +34,8 @@ def test_source_line_matches_without_diacritics_and_in_nfd() -> None:
 
     nfd = unicodedata.normalize("NFD", "Theo UBND huyện Bắc Quang")
     assert attribute(DIRECTORY, site_owner="hg-bao-ha-giang", source_line=nfd).agency_id == (
-        "hg-huyen-bac-quang")
+        "hg-huyen-bac-quang"
+    )
     plain = attribute(DIRECTORY, site_owner="hg-bao-ha-giang", author="ubnd huyen bac quang")
     assert plain.agency_id == "hg-huyen-bac-quang"
 
@@ -49,6 +52,28 @@ def test_shared_channel_without_a_named_agency_counts_for_the_channel() -> None:
 
 def test_declared_agency_by_name_or_id_wins_and_unknown_is_explained() -> None:
     assert attribute(DIRECTORY, site_owner=None, declared="so tu phap tinh ha giang").agency_id == (
-        "hg-so-tu-phap")
+        "hg-so-tu-phap"
+    )
     unknown = attribute(DIRECTORY, site_owner=None, declared="Sở Không Có")
     assert unknown.agency_id is None and "Sở Không Có" in unknown.reason
+
+
+@pytest.mark.parametrize(
+    "last_paragraph",
+    [
+        "Theo Sở Nội vụ, toàn tỉnh có 95% hồ sơ được giải quyết trực tuyến.",
+        "Theo Sở Nội vụ tỉnh Hà Giang thì toàn tỉnh có 95% hồ sơ được giải quyết trực tuyến.",
+        "Nguồn vốn thực hiện do Sở Tư pháp tỉnh Hà Giang bố trí.",
+    ],
+)
+def test_a_sentence_quoting_an_agency_is_not_a_source_line(last_paragraph: str) -> None:
+    """The portal's own story quotes an agency: it still counts for the portal."""
+    text = "Cổng thông tin tỉnh đưa tin về cải cách hành chính.\n" + last_paragraph
+    result = attribute(DIRECTORY, site_owner="hg-cong-ttdt", text=text)
+    assert result.agency_id == "hg-cong-ttdt", result.reason
+
+
+def test_a_theo_credit_alone_on_its_line_is_read() -> None:
+    text = "Huyện đẩy mạnh dịch vụ công trực tuyến.\n(Theo UBND huyện Bắc Quang)"
+    result = attribute(DIRECTORY, site_owner="hg-bao-ha-giang", text=text)
+    assert result.agency_id == "hg-huyen-bac-quang"
