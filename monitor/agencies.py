@@ -17,6 +17,10 @@ from monitor.models import AgencyRow
 from rules.model import Agency
 
 _PROVINCE_SUFFIX = re.compile(r"\s+(tinh|thanh pho|tp\.?)\s+[\w\s]+$")
+# What after a name makes it another body's: a place ("Sở Nội vụ tỉnh Tuyên Quang") or the centre.
+_OTHER_BODY = re.compile(
+    r" (tinh|thanh pho|tp|huyen|thi xa|quan|xa|phuong|thi tran|chinh phu|trung uong)\b"
+)
 
 
 def sync_agencies(session: Session, agencies: Iterable[Agency]) -> int:
@@ -36,8 +40,14 @@ def sync_agencies(session: Session, agencies: Iterable[Agency]) -> int:
 def load_agencies(session: Session) -> list[Agency]:
     rows = session.scalars(select(AgencyRow).order_by(AgencyRow.id))
     return [
-        Agency(id=r.id, name=r.name, kind=r.kind, groups=tuple(r.groups or ()),
-               aliases=tuple(r.aliases or ()), emails=tuple(r.emails or ()))
+        Agency(
+            id=r.id,
+            name=r.name,
+            kind=r.kind,
+            groups=tuple(r.groups or ()),
+            aliases=tuple(r.aliases or ()),
+            emails=tuple(r.emails or ()),
+        )
         for r in rows
     ]
 
@@ -55,13 +65,27 @@ class AgencyDirectory:
         self._names.sort(key=lambda pair: -len(pair[0]))  # longest (most specific) first
 
     def find_in(self, text: str, *, near: str | None = None) -> Agency | None:
+        """The agency whose name ``text`` contains: the longest name found wins, then one of the
+        same province as ``near``. A short form ("Sở Nội vụ") followed by another place ("tỉnh
+        Tuyên Quang") or by "Chính phủ"/"Trung ương" names some other body, not ours."""
         folded = f" {fold(text)} "
-        hits = [agency for name, agency in self._names if f" {name} " in folded]
-        if not hits:
+        found: dict[str, tuple[int, Agency]] = {}  # agency id -> (longest form found, agency)
+        starts: dict[str, set[int]] = {}  # agency id -> where its longer forms begin
+        for name, agency in self._names:  # longest first
+            for start in _occurrences(folded, f" {name} "):
+                qualified = _OTHER_BODY.match(folded, start + len(name) + 1)
+                if qualified and start not in starts.get(agency.id, ()):
+                    continue
+                if name.startswith("ban ") and folded.endswith(" uy", 0, start):
+                    continue  # "Ủy ban Dân tộc" is not "Ban Dân tộc"
+                starts.setdefault(agency.id, set()).add(start)
+                found.setdefault(agency.id, (len(name), agency))
+        if not found:
             return None
-        prefix = near.split("-", 1)[0] if near else None
-        same_province = [agency for agency in hits if prefix and agency.id.startswith(prefix)]
-        return (same_province or hits)[0]
+        prefix = near.split("-", 1)[0] + "-" if near else None
+        best = max(found.values(), key=lambda hit: (
+            hit[0], bool(prefix and hit[1].id.startswith(prefix))))  # fmt: skip
+        return best[1]
 
     def resolve(self, key: str) -> Agency | None:
         """An agency by id or by its exact official name / alias."""
@@ -77,6 +101,15 @@ def _name_forms(agency: Agency) -> set[str]:
         folded = fold(name)
         forms.add(folded)
         short = _PROVINCE_SUFFIX.sub("", folded)
-        if len(short.split()) >= 2:
+        if len(short.split()) >= 3:  # "thanh tra" alone is also a person's name (Thanh Trà)
             forms.add(short)
     return {form for form in forms if form}
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    """Where ``part`` begins in ``text``, overlapping matches included."""
+    found, start = [], text.find(part)
+    while start != -1:
+        found.append(start)
+        start = text.find(part, start + 1)
+    return found

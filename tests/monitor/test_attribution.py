@@ -77,3 +77,34 @@ def test_a_theo_credit_alone_on_its_line_is_read() -> None:
     text = "Huyện đẩy mạnh dịch vụ công trực tuyến.\n(Theo UBND huyện Bắc Quang)"
     result = attribute(DIRECTORY, site_owner="hg-bao-ha-giang", text=text)
     assert result.agency_id == "hg-huyen-bac-quang"
+
+
+@pytest.mark.parametrize(
+    ("source_line", "expected"),
+    [
+        ("Nguồn: Sở Nội vụ tỉnh Tuyên Quang", None),  # another province's department
+        ("Nguồn: Ủy ban Dân tộc", None),  # a national committee, not the province's Ban Dân tộc
+        ("Theo Cổng Thông tin điện tử Chính phủ", None),
+        ("Nguồn: Sở Nội vụ tỉnh Ninh Thuận", "nt-so-noi-vu"),  # its full name beats the province
+        ("Nguồn: Sở Nội vụ", "hg-so-noi-vu"),
+        ("Nguồn: Ban Dân tộc", "hg-ban-dan-toc"),
+    ],
+)
+def test_a_name_qualified_by_another_place_is_another_body(
+    source_line: str, expected: str | None
+) -> None:
+    directory = AgencyDirectory([
+        *AGENCIES,
+        Agency("hg-ban-dan-toc", "Ban Dân tộc tỉnh Hà Giang", "so"),
+        Agency("hg-thanh-tra-tinh", "Thanh tra tỉnh Hà Giang", "so"),
+    ])  # fmt: skip
+    result = attribute(directory, site_owner="hg-cong-ttdt", source_line=source_line)
+    assert result.agency_id == (expected or "hg-cong-ttdt"), result.reason
+
+
+def test_a_byline_that_is_a_persons_name_is_not_an_agency() -> None:
+    directory = AgencyDirectory(
+        [*AGENCIES, Agency("hg-thanh-tra-tinh", "Thanh tra tỉnh Hà Giang", "so")]
+    )
+    result = attribute(directory, site_owner="hg-bao-ha-giang", author="Thanh Trà")
+    assert result.agency_id == "hg-bao-ha-giang"
