@@ -131,7 +131,9 @@ def _cues(url: str, section: str, title: str) -> dict[str, str]:
     for kind, pattern in _CUES:
         if folded_section and pattern.search(folded_section):
             found.setdefault(kind, f"chuyên mục/mục: {section.strip()}")
-    path = fold(unquote(urlsplit(url).path)) if url else ""
+    # The folders of the path name sections; its last part is the article's own slug, which
+    # repeats the headline ("/tin-tuc/chuong-trinh-hanh-dong-cai-cach-...html" is news).
+    path = fold(unquote(urlsplit(url).path)).rpartition("/")[0] + "/" if url else ""
     for kind, pattern in _URL_CUES:
         if path and pattern.search(path):
             found.setdefault(kind, f"đường dẫn: {path}")

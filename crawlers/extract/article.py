@@ -51,6 +51,7 @@ def extract_article(html: str, context: PageContext) -> dict[str, Any]:
     lines = metadata.text_lines(selector)
     published = metadata.published(selector, main, overrides, page_title)
     body = main_text(selector.root, context.url)
+    duration = hints.duration_seconds(selector, main, overrides.duration, page_text)
     return {
         "canonical_url": metadata.canonical_url(selector, context.url),
         "title": page_title,
@@ -59,9 +60,9 @@ def extract_article(html: str, context: PageContext) -> dict[str, Any]:
         "author": metadata.author(selector, main, lines, overrides),
         "source_line": metadata.source_line(selector, lines, overrides),
         "section": section,
-        "kind_hint": hints.kind_hint(main, context.source_kind, context.url, section),
+        "kind_hint": hints.kind_hint(main, context.source_kind),
         "language_hint": hints.language_hint(
             selector, main, overrides.language, context.language, page_text
         ),
-        "duration_seconds": hints.duration_seconds(selector, main, overrides.duration, page_text),
+        "duration_seconds": duration,
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -18,16 +17,15 @@ LANGUAGE_CODES = {
     "hmong": "hmn", "dao": "ium", "pa then": "pha", "thai": "tmp", "giay": "pcc", "lo lo": "llo",
     "english": "en", "anh": "en",
 }  # fmt: skip
-_LANGUAGE_LABEL = re.compile(r"ngon ngu\s*:?\s*(?:tieng\s+)?(h'mong|pa then|lo lo|[a-z]+)")
+_LANGUAGE_LABEL = re.compile(r"ngon ngu\s*:\s*(?:tieng\s+)?(h'mong|pa then|lo lo|[a-z]+)")
 _MINUTES = re.compile(
-    r"thoi (?:luong|gian)\s*:?\s*(?:(?P<h>\d+)\s*(?:gio|h)\s*)?(?:(?P<m>\d+)\s*phut)?\s*(?:(?P<s>\d+)\s*giay)?"
+    r"thoi luong\s*:?\s*(?:(?P<h>\d+)\s*(?:gio|h)\s*)?(?:(?P<m>\d+)\s*phut)?\s*(?:(?P<s>\d+)\s*giay)?"
 )
-_CLOCK = re.compile(r"thoi (?:luong|gian)\s*:?\s*(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\b")
-_KIND_WORDS = (
-    ("phong su", "phong_su"), ("phong-su", "phong_su"), ("chuyen muc", "chuyen_muc"),
-    ("chuyen-muc", "chuyen_muc"), ("chuyen de", "chuyen_muc"), ("chuyen-de", "chuyen_muc"),
-    ("chuong trinh", "chuong_trinh"), ("chuong-trinh", "chuong_trinh"), ("video", "video"),
-)  # fmt: skip
+_CLOCK = re.compile(r"thoi luong\s*:?\s*(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})\b")
+# "Thời gian" is also when a meeting starts ("Thời gian: 8h00, ngày 15/3"): only minutes count.
+_SPAN = re.compile(
+    r"thoi gian(?: phat song)?\s*:?\s*(?P<m>\d+)\s*phut(?:\s*(?P<s>\d+)\s*giay)?(?!\s*ngay)"
+)
 
 
 def language_hint(selector: Selector, main: dict[str, Any], override: str | None, registry: str,
@@ -82,7 +80,11 @@ def duration_seconds(selector: Selector, main: dict[str, Any], override: str | N
     return _text_duration(_near(page_text, ("thời lượng", "thời gian", "thoi luong", "thoi gian")))
 
 
-def kind_hint(main: dict[str, Any], source_kind: str, url: str, section: str) -> str:
+def kind_hint(main: dict[str, Any], source_kind: str) -> str:
+    """What the source or the page declares: a programme source, a video, a reportage. Words in
+    the section or URL are cues the monitor reads itself (:mod:`monitor.kind`), not
+    declarations: "trien-khai-chuong-trinh-tong-the-cai-cach-..." is news about a reform
+    programme, not a broadcast one."""
     types = types_of(main)
     if source_kind == "programme":
         return "chuong_trinh"
@@ -90,10 +92,6 @@ def kind_hint(main: dict[str, Any], source_kind: str, url: str, section: str) ->
         return "video"
     if "reportagenewsarticle" in types:
         return "phong_su"
-    haystack = f"{fold(section)} {urlsplit(url).path.lower()}"
-    for word, kind in _KIND_WORDS:
-        if word in haystack:
-            return kind
     return ""
 
 
@@ -128,6 +126,8 @@ def _text_duration(folded: str) -> int | None:
     if not match:
         match = _MINUTES.search(folded)
         if not match or not (match.group("h") or match.group("m") or match.group("s")):
-            return None
+            match = _SPAN.search(folded)
+            if not match:
+                return None
     parts = {key: int(value) if value else 0 for key, value in match.groupdict().items()}
-    return parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+    return parts.get("h", 0) * 3600 + parts["m"] * 60 + parts["s"]

@@ -89,7 +89,7 @@ class FeedSpiderMixin(SourceSpiderBase):
         return ArticleItem(
             url=url, title=title, text=text, html="", published=_entry_date(entry, "published") or hint,
             author=_plain(entry.get("author")), source_line="", section=section,
-            kind_hint=kind_hint({}, source.kind, url, section), language_hint=language,
+            kind_hint=kind_hint({}, source.kind), language_hint=language,
             duration_seconds=_duration(entry), agency_id=source.agency_id, channel_id=source.channel,
             source_id=source.id, fetched_at=now_iso(), update=previous is not None,
         )  # fmt: skip

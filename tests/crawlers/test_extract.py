@@ -12,6 +12,7 @@ from crawlers.extract.jsonld import iso_duration_seconds
 from crawlers.health import health_summary
 from crawlers.outcomes import classify
 from crawlers.registry import ArticleOverrides
+from monitor.kind import detect_kind
 from tests.crawlers.site import BODY_2, cp1258
 
 TEXT = "Người dân Đồng Văn được hướng dẫn nộp hồ sơ trực tuyến"
@@ -61,7 +62,49 @@ def test_registry_overrides_and_hints() -> None:
     )
     assert fields["title"] == "Tiêu đề thật" and fields["published"] == "2024-01-05T00:00:00+07:00"
     assert fields["duration_seconds"] == 750 and fields["section"] == "Phóng sự"
-    assert fields["kind_hint"] == "phong_su" and fields["language_hint"] == "vi"
+    assert fields["kind_hint"] == "" and fields["language_hint"] == "vi"
+    kind, _ = detect_kind(url="http://x/a", section=fields["section"], title=fields["title"])
+    assert kind == "phong_su"  # the section is a cue the monitor reads, not a declared kind
+
+
+@pytest.mark.parametrize(
+    ("url", "section", "expected"),
+    [
+        ("https://snv.hagiang.gov.vn/tin-tuc/trien-khai-chuong-trinh-tong-the-cai-cach-hanh-chinh-12345.html",
+         "Tin tức - Sự kiện", "tin"),
+        ("https://snv.hagiang.gov.vn/tin-tuc/chuong-trinh-hanh-dong-cai-cach-hanh-chinh-2024.html",
+         "Tin tức", "tin"),
+        ("https://snv.hagiang.gov.vn/tin-tuc/hop-truc-tuyen-qua-video-voi-cac-xa.html", "Tin tức", "tin"),
+        ("https://dai.hagiang.gov.vn/chuong-trinh/so-12.html", "", "chuong_trinh"),
+    ],
+)  # fmt: skip
+def test_words_of_a_slug_do_not_make_a_kind(url: str, section: str, expected: str) -> None:
+    """A slug repeats the headline: news about "chương trình tổng thể CCHC" is news."""
+    html = f"<html><body><h1>Tin CCHC</h1><article><p>{BODY_2}</p></article></body></html>"
+    fields = extract_article(html, PageContext(url=url, section=section))
+    kind, _ = detect_kind(url=url, section=fields["section"], title=fields["title"],
+                          kind_hint=fields["kind_hint"], text=fields["text"])  # fmt: skip
+    assert kind == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Thời gian: 8h00, ngày 15/3/2024. Địa điểm: Hội trường UBND tỉnh.", None),
+        ("Thời gian: 14:30 ngày 15/3/2024", None),
+        ("Thời gian phát sóng: 15 phút", 900),
+        ("Thời lượng: 14:30", 870),
+    ],
+)
+def test_a_meeting_time_is_not_a_duration(line: str, expected: int | None) -> None:
+    html = f"<html><body><h1>Thông báo</h1><article><p>{BODY_2}</p><p>{line}</p></article></body></html>"
+    assert extract_article(html, PageContext(url="http://x/a"))["duration_seconds"] == expected
+
+
+def test_a_language_named_in_a_sentence_is_not_a_label() -> None:
+    body = "Đài duy trì các chương trình phát sóng bằng ngôn ngữ Mông, Dao, Tày. " + BODY_2
+    html = f'<html lang="vi"><body><h1>Đài PT-TH tỉnh</h1><article><p>{body}</p></article></body></html>'
+    assert extract_article(html, PageContext(url="http://x/a"))["language_hint"] == "vi"
 
 
 @pytest.mark.parametrize(
