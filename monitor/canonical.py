@@ -4,7 +4,6 @@ spelled its address, so that "same URL" deduplication in the store is a plain eq
 from __future__ import annotations
 
 import hashlib
-
 import re
 import unicodedata
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -39,7 +38,14 @@ _TRACKING_EXACT = frozenset(
         "fb_ref",
     }
 )
-_TRACKING_PREFIXES = ("utm_", "zalo_", "fb_", "pk_", "mtm_")
+# Whole prefixes only where every key is a campaign tag; Piwik/Matomo's are listed one by one
+# ("pk_id" may be an article id on some portal).
+_TRACKING_PREFIXES = ("utm_", "zalo_", "mtm_")
+_TRACKING_PIWIK = frozenset({"pk_campaign", "pk_kwd", "pk_keyword", "pk_source", "pk_medium",
+                             "pk_content", "pk_cid", "pk_vid"})  # fmt: skip
+# A fragment is the page's own business, except on portals routed in the browser
+# ("https://portal/#/tin-tuc/chi-tiet/1234"), where it is the article's address.
+_ROUTE_FRAGMENT = ("/", "!/")
 _MOBILE_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _DEFAULT_PORTS = frozenset({80, 443})
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -69,7 +75,8 @@ def canonical_url(url: str) -> str:
     netloc = host if port is None or port in _DEFAULT_PORTS else f"{host}:{port}"
     path = _canonical_path(parts.path)
     query = _canonical_query(parts.query)
-    return _bounded(urlunsplit(("https", netloc, path, query, "")))
+    fragment = parts.fragment if parts.fragment.startswith(_ROUTE_FRAGMENT) else ""
+    return _bounded(urlunsplit(("https", netloc, path, query, fragment)))
 
 
 def _canonical_host(hostname: str) -> str:
@@ -122,7 +129,11 @@ def _canonical_path(path: str) -> str:
 
 def _is_tracking(key: str) -> bool:
     lowered = key.lower()
-    return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
+    return (
+        lowered in _TRACKING_EXACT
+        or lowered in _TRACKING_PIWIK
+        or lowered.startswith(_TRACKING_PREFIXES)
+    )
 
 
 def _canonical_query(query: str) -> str:

@@ -97,3 +97,20 @@ def test_other_schemes_and_garbage_are_left_alone() -> None:
 
 def test_bad_port_does_not_raise() -> None:
     assert canonical_url("https://x.vn:99999/a").startswith("https://x.vn")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://hagiang.gov.vn/#/tin-tuc/chi-tiet/1234", "https://hagiang.gov.vn/#/tin-tuc/chi-tiet/1235"),
+        ("https://hagiang.gov.vn/#!/tin/5", "https://hagiang.gov.vn/#!/tin/6"),
+        ("https://sonoivu.gov.vn/tin?pk_id=1", "https://sonoivu.gov.vn/tin?pk_id=2"),
+    ],
+)  # fmt: skip
+def test_addresses_of_two_articles_stay_two(first: str, second: str) -> None:
+    """A browser-routed portal's fragment, or a 'pk_id' that is not Piwik's, names the article."""
+    assert canonical_url(first) != canonical_url(second)
+
+
+def test_piwik_campaign_tags_and_page_anchors_still_go() -> None:
+    assert canonical_url("https://x.vn/a?pk_campaign=t&pk_kwd=k&id=3#binh-luan") == "https://x.vn/a?id=3"
