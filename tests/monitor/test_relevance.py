@@ -258,3 +258,11 @@ def test_classifier_travels_to_the_helper_process_small_and_unchanged() -> None:
     for title, text in [("Cải cách thủ tục hành chính", "Bộ phận một cửa tiếp nhận hồ sơ."),
                         ("Mùa hoa", "Du khách đến cao nguyên đá, cửa hàng đông khách.")]:  # fmt: skip
         assert received.classify(title, text) == classifier.classify(title, text)
+
+
+def test_community_services_are_not_public_services() -> None:
+    """"Dịch vụ cộng đồng" folds to "dich vu cong dong", which contains "dịch vụ công"."""
+    text = ("Mô hình dịch vụ cộng đồng chăm sóc người cao tuổi được ra mắt tại xã. Tình nguyện viên "
+            "đến từng nhà thăm hỏi, hỗ trợ dịch vụ cộng đồng cho các gia đình khó khăn.")
+    hits = RelevanceClassifier().classify("Ra mắt mô hình dịch vụ cộng đồng", text)
+    assert "dịch vụ công" not in hits.evidence
