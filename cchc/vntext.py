@@ -50,13 +50,16 @@ def parse_vn_datetime(text: str | None) -> datetime | None:
     """Find the first Vietnamese-style date in ``text`` ("ngày 28 tháng 12 năm 2018", "28/12/2018
     14:30", "14:30 28/12/2018") and return it as an aware datetime in Asia/Ho_Chi_Minh."""
     text = nfc(text)
+    found: list[tuple[int, int, datetime]] = []  # (where, -length, date) of each form's first
     for pattern in (_LONG, _TIME_FIRST, _NUMERIC):
-        match = pattern.search(text)
-        if match:
+        for match in pattern.finditer(text):
             parsed = _from_match(match)
             if parsed:
-                return parsed
-    return None
+                found.append((match.start(), -len(match.group(0)), parsed))
+                break
+    # The first in the text, whatever its form: "Ngày đăng: 28/12/2023 | Cập nhật: 09:15
+    # 05/01/2024" was published on 28/12, not on the day of the time-first form.
+    return min(found)[2] if found else None
 
 
 def _from_match(match: re.Match[str]) -> datetime | None:
