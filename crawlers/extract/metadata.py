@@ -44,6 +44,8 @@ _TEXTS = XPath(".//text()", smart_strings=False)
 _BODY_TEXTS = XPath("//body//text()", smart_strings=False)
 _TIMES = XPath("//time[@datetime]")
 _HEADINGS = XPath("//body//h1 | //body//h2")
+_H1 = XPath("//h1")
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—]\s+")
 _VISIBLE_BODY_TEXTS = XPath("//body//text()[not(ancestor::script)]", smart_strings=False)
 _AUTHOR = re.compile(r"^\s*(?:tác\s*giả|bài(?:\s*và\s*ảnh)?|người\s*viết)\s*:\s*(?P<v>.{2,80}?)\s*$",
                      re.IGNORECASE)  # fmt: skip
@@ -66,10 +68,30 @@ def title(selector: Selector, main: dict[str, Any], overrides: ArticleOverrides)
         select_first(selector, overrides.title),
         selector.css('meta[property="og:title"]::attr(content)').get(),
         text_of(main.get("headline") or main.get("name")),
-        " ".join(selector.css("h1 ::text").getall()),
+        _headline_h1(selector),
         selector.css("title::text").get(),
     ]
     return _first(candidates)
+
+
+def _headline_h1(selector: Selector) -> str:
+    """The longest <h1>, unless it is only the site's name: a template may put the logo in an
+    <h1> and the headline in an <h2>, the <title> reading "Headline - Site name"."""
+    texts = [" ".join(" ".join(_TEXTS(node)).split()) for node in _H1(selector.root)]
+    best = max(texts, key=len, default="")
+    parts = _title_parts(selector.css("title::text").get() or "")
+    if fold(best) in parts:
+        others = {part for part in parts if part != fold(best)}
+        headings = {fold(" ".join(_TEXTS(node))) for node in _HEADINGS(selector.root)}
+        if others & headings:  # another heading carries the rest of the title
+            return ""
+    return best
+
+
+def _title_parts(page_title: str) -> list[str]:
+    """Folded parts of a title split at " - ", " | "..., the longest (the headline) first."""
+    parts = [fold(part) for part in _TITLE_SEPARATOR.split(page_title) if part.strip()]
+    return sorted(parts, key=len, reverse=True)
 
 
 def published(selector: Selector, main: dict[str, Any], overrides: ArticleOverrides,
@@ -92,28 +114,40 @@ def published(selector: Selector, main: dict[str, Any], overrides: ArticleOverri
     root = selector.root
     for node in _nearest_first(root, headline)(_TIMES(root) + _DATE_NODES(root))[:30]:
         machine = node.get("datetime") if node.tag == "time" else None
-        parsed = (parse_iso_datetime(machine) if machine else None) or parse_vn_datetime(
-            " ".join(_TEXTS(node))
-        )
+        written = " ".join(_TEXTS(node))
+        parsed = parse_iso_datetime(machine or written.strip()) or parse_vn_datetime(written)
         if parsed:
             return parsed
     return parse_vn_datetime(body_text(selector)[:4000])
 
 
 def _nearest_first(root: Any, headline: str) -> Callable[[list[Any]], list[Any]]:
-    """Orders elements by their distance (in document order) from the heading that carries the
-    page's title; in document order when no heading does."""
-    wanted = fold(headline)
-    anchor = next((node for node in _HEADINGS(root)
-                   if _matches_title(fold(" ".join(_TEXTS(node))), wanted)), None)  # fmt: skip
-    if anchor is None:
+    """Orders elements from the heading that carries the page's title outwards: first those in
+    its nearest enclosing element, then in the next one up, each by distance in document order
+    (a sidebar of dated news sits outside the article's container, however long the story).
+    In document order when no heading carries the title."""
+    parts = _title_parts(headline)
+    wanted = parts[0] if parts else ""
+    scored = [(_overlap(fold(" ".join(_TEXTS(node))), wanted), node) for node in _HEADINGS(root)]
+    best = max((score for score, _ in scored), default=0)
+    if not best:
         return lambda nodes: nodes
+    anchor = next(node for score, node in scored if score == best)
     position = {node: number for number, node in enumerate(root.iter())}
-    return lambda nodes: sorted(nodes, key=lambda node: abs(position[node] - position[anchor]))
+    enclosing = {node: steps for steps, node in enumerate(anchor.iterancestors(), start=1)}
+
+    def key(node: Any) -> tuple[int, int]:
+        up = next((enclosing[above] for above in node.iterancestors() if above in enclosing), 0)
+        return up, abs(position[node] - position[anchor])
+
+    return lambda nodes: sorted(nodes, key=key)
 
 
-def _matches_title(heading: str, title: str) -> bool:
-    return bool(heading and title) and (heading in title or title in heading)
+def _overlap(heading: str, title: str) -> int:
+    """How much of the title a heading carries (0: none of it)."""
+    if not heading or not title:
+        return 0
+    return len(heading) if heading in title else len(title) if title in heading else 0
 
 
 def author(

@@ -170,6 +170,37 @@ def test_a_sentence_quoting_an_agency_is_not_the_source_line() -> None:
     assert extract_article(html, PageContext(url="http://x/a"))["source_line"] == ""
 
 
+_HEADLINE = "Hội nghị tổng kết công tác cải cách hành chính năm 2023"
+_LOGO = '<header><h1 class="logo"><a href="/">Sở Nội vụ tỉnh Hà Giang</a></h1><div class="date">05/01/2024</div></header>'
+_LATEST = "".join(
+    f'<li><a href="/t{i}">Tin số {i}</a> <span class="date">0{i}/01/2024</span></li>'
+    for i in range(1, 6)
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        ("", f'{_LOGO}<div class="main"><h2>{_HEADLINE}</h2><div class="date">28/12/2023</div>'
+             f"<p>{BODY_2}</p></div>"),
+        (f'<meta property="og:title" content="{_HEADLINE} - Sở Nội vụ tỉnh Hà Giang">',
+         f'{_LOGO}<div class="main"><h2>{_HEADLINE}</h2><div class="date">28/12/2023</div>'
+         f"<p>{BODY_2}</p></div>"),
+        ("", f'<div class="left"><ul>{_LATEST}</ul></div><div class="main"><h1>{_HEADLINE}</h1>'
+             + f"<p>{BODY_2}</p>" * 12 + '<div class="post-date">Ngày đăng: 28/12/2023</div></div>'),
+        ("", f'<h1>{_HEADLINE}</h1><span class="date">2023-12-28 08:30:00</span><p>{BODY_2}</p>'
+             f'<div class="other"><ul><li>Lịch tiếp công dân <span class="date">05/01/2024</span></li></ul></div>'),
+    ],
+)  # fmt: skip
+def test_the_headline_not_the_logo_anchors_the_date(head: str, body: str) -> None:
+    """A logo in <h1>, a date below a long story, a date printed as an ISO timestamp: the
+    article's date is still the one in the article's own container."""
+    html = f"<html><head><title>{_HEADLINE} - Sở Nội vụ tỉnh Hà Giang</title>{head}</head><body>{body}</body></html>"
+    fields = extract_article(html, PageContext(url="http://x/a"))
+    assert fields["published"].startswith("2023-12-28")
+    assert fields["title"].startswith(_HEADLINE)
+
+
 def test_iso_durations() -> None:
     assert iso_duration_seconds("PT14M30S") == 870
     assert iso_duration_seconds("PT1H") == 3600
