@@ -69,6 +69,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("video", re.compile(r"(^|[\[(\s])(video|clip|e-?magazine video)(\b|[\]):])")),
 )
+# A title that opens on an event is news about it ("Tọa đàm về cải cách hành chính ..."); as a
+# label ("[Tọa đàm] ...", "Tọa đàm: ...") it names a column.
+_EVENT_OPENING = re.compile(r"(toa dam|doi thoai truc tuyen)\b")
 _SECTION_PROGRAMME = re.compile(r"^(chuong trinh|truyen hinh|phat thanh)\b")
 _SERIES = re.compile(r"^(bai|ky) \d+\s*[:.-]")
 _URL_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -137,21 +140,28 @@ def _cues(url: str, section: str, title: str) -> dict[str, str]:
     for kind, pattern in _URL_CUES:
         if path and pattern.search(path):
             found.setdefault(kind, f"đường dẫn: {path}")
-    label = _title_label(fold(title))
+    folded_title = fold(title)
+    label, opening = _title_label(folded_title), " ".join(folded_title.split()[:4])
     for kind, pattern in _CUES:
-        if label and pattern.search(label):
+        named = bool(label) and pattern.search(label)
+        opens = (
+            bool(opening)
+            and pattern.search(opening)
+            and not (kind == "chuyen_muc" and _EVENT_OPENING.match(opening))
+        )
+        if named or opens:
             found.setdefault(kind, f"tiêu đề: {title.strip()[:80]}")
     return found
 
 
 def _title_label(title: str) -> str:
-    """The part of a title that names its format: bracketed tags, a short "X:" prefix and the
-    first words. "Phóng sự: ..." is a report; "Trao giải phóng sự ..." is news about one."""
+    """The part of a title that names its format: bracketed tags and a short "X:" prefix.
+    (Its first words are read too, apart: "Phóng sự: ..." and "Phóng sự về ..." are reports;
+    "Trao giải phóng sự ..." is news about one.)"""
     parts = re.findall(r"[\[(]([^\])]{1,40})[\])]", title)
     head, colon, _ = title.partition(":")
     if colon and len(head.split()) <= 6:
         parts.append(head)
-    parts.append(" ".join(title.split()[:4]))
     return " | ".join(parts)
 
 

@@ -79,7 +79,12 @@ _SPOKEN = (
 )
 _LANG_NAMES = "|".join(re.escape(name) for name in sorted(_SPOKEN, key=len, reverse=True))
 _TIENG = re.compile(rf"\btieng (?:dan toc )?({_LANG_NAMES})\b")
-_BROADCAST = re.compile(r"\b(phat thanh|truyen hinh|chuong trinh|ban tin|thoi su|podcast)\b")
+# A programme named by its language: the broadcast word right before it ("Phát thanh tiếng
+# Mông", "Bản tin truyền hình tiếng Tày"). "Tuyên truyền ... bằng tiếng Mông trên sóng phát
+# thanh" is Vietnamese news about such broadcasts.
+_PROGRAMME_IN = re.compile(
+    rf"\b(?:phat thanh|truyen hinh|chuong trinh|ban tin|thoi su|podcast) tieng (?:dan toc )?({_LANG_NAMES})\b"
+)
 
 _SCRIPTS = (("khmer", 0x1780, 0x17FF), ("cham", 0xAA00, 0xAA5F), ("thai", 0xAA80, 0xAADF))
 _SCRIPT_CHARS = re.compile(
@@ -121,8 +126,9 @@ def detect_language(*, title: str, text: str, hint: str = "") -> tuple[str, str]
         return hinted, f"nguồn khai báo ngôn ngữ: {hint.strip()}"
     folded_title = fold(title)
     cue = _TIENG.search(folded_title)
-    if cue and _BROADCAST.search(folded_title):
-        return _BY_NAME[cue.group(1)], f"tiêu đề chương trình: {nfc(title)[:80]}"
+    programme = _PROGRAMME_IN.search(folded_title)
+    if programme:
+        return _BY_NAME[programme.group(1)], f"tiêu đề chương trình: {nfc(title)[:80]}"
     body = nfc(f"{title}\n{text}")
     found = _by_script(body)
     if found:

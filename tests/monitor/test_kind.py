@@ -120,3 +120,17 @@ def test_section_beats_url_and_title() -> None:
         section="Phóng sự", url="https://x.vn/video/1", title="[Video] Người dân hài lòng"
     )
     assert result == "phong_su" and "Phóng sự" in reason
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Tọa đàm về cải cách hành chính tại huyện Bắc Mê", "tin"),
+        ("Đối thoại trực tuyến với doanh nghiệp về thủ tục đầu tư", "tin"),
+        ("Tọa đàm: Chuyển đổi số trong giải quyết thủ tục hành chính", "chuyen_muc"),
+        ("[Tọa đàm] Người dân chấm điểm cơ quan hành chính", "chuyen_muc"),
+        ("Hỏi đáp về thủ tục cấp căn cước", "chuyen_muc"),
+    ],
+)
+def test_a_title_opening_on_an_event_is_news_about_it(title: str, expected: str) -> None:
+    assert detect_kind(title=title, text="Nội dung bài viết ngắn.")[0] == expected

@@ -139,3 +139,8 @@ def test_vietnamese_news_corpus_is_vietnamese(corpus_dir) -> None:  # type: igno
         if code(title=row["title"], text=text) != "vi"
     ]
     assert rows and not wrong
+
+
+def test_news_about_broadcasts_in_a_language_stays_vietnamese() -> None:
+    title = "Tuyên truyền cải cách hành chính bằng tiếng Mông trên sóng phát thanh"
+    assert code(title=title, text=VI_TEXT) == "vi"
