@@ -266,3 +266,18 @@ def test_community_services_are_not_public_services() -> None:
             "đến từng nhà thăm hỏi, hỗ trợ dịch vụ cộng đồng cho các gia đình khó khăn.")
     hits = RelevanceClassifier().classify("Ra mắt mô hình dịch vụ cộng đồng", text)
     assert "dịch vụ công" not in hits.evidence
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Giải bóng chuyền cán bộ, công chức, viên chức tỉnh năm 2024",
+         "Giải do Sở Nội vụ phối hợp Công đoàn viên chức tổ chức, có 20 đội tham gia. Cán bộ, công chức, "
+         "viên chức hưởng ứng."),
+        ("Xét xử vụ án nhận hối lộ khi giải quyết thủ tục hành chính tại bộ phận một cửa",
+         "Tòa án tỉnh mở phiên tòa xét xử bị cáo, nguyên công chức địa chính xã, nhận hối lộ khi giải quyết "
+         "hồ sơ cấp giấy chứng nhận quyền sử dụng đất tại Bộ phận một cửa."),
+    ],
+)  # fmt: skip
+def test_a_civil_servants_tournament_or_a_bribery_trial_is_not_cchc(title: str, text: str) -> None:
+    assert not RelevanceClassifier().classify(title, text).cchc
