@@ -74,6 +74,9 @@ class Rule:
     starts: date | None = None  # rule applies from this date (default: plan start)
     ends: date | None = None  # and until this date (default: plan end)
     line: int = 0  # line in the plan file, for error messages
+    # A deadline whose plan entry names no ``match``: a plan issued, a report sent, a budget
+    # allotted are seen only in attested evidence, never in "any CCHC article".
+    attested_only: bool = False
 
 
 @dataclass(frozen=True)

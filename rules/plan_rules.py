@@ -254,6 +254,7 @@ class RuleReader:
             starts=values.get("starts"),
             ends=values.get("ends"),
             line=line,
+            attested_only=kind == "deadline" and "match" not in values,
         )
 
 

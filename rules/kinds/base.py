@@ -80,7 +80,7 @@ class RuleKind:
         # A negative verdict, or "on track" with nothing seen, needs sources we could read.
         doubtful = tally.status in ("at_risk", "shortfall") or (
             tally.status == "on_track" and tally.count == 0)
-        if self.uses_sources and doubtful:
+        if self.uses_sources and not rule.attested_only and doubtful:
             unknown = unknown_reason(agency.id, period, ctx, as_of)
             if unknown:
                 return "unknown", f"Chưa xác định: {unknown} ({progress(rule, tally)})."

@@ -1,5 +1,9 @@
 """``deadline``: evidence (an attestation or a matching item) on or before a due date.
 
+Published items count only when the plan entry says which (``match``); a task with no ``match``
+(a plan issued, a report sent, a budget allotted) is fulfilled by attested evidence alone, and
+its verdict does not depend on whether the agency's website could be read.
+
 One verdict per agency; its period runs from the rule's start (or the start of the unit
 containing the due date) to the due date. Before the due date it is on_track, and at_risk
 during the last 7 days (the due day included) while nothing has arrived. Evidence arriving
@@ -42,9 +46,9 @@ class DeadlineKind(RuleKind):
         late_end = min(as_of, due + timedelta(days=LATE_DAYS))
         attested = [a for a in ctx.attestations(rule, agency.id) if a.on_date <= late_end]
         on_time = tuple(a for a in attested if period.start <= a.on_date <= due)
-        selection = select(index, ctx, rule, period.start.toordinal(),
-                           min(due, as_of).toordinal())
-        late_items = select(index, ctx, rule, due.toordinal() + 1, late_end.toordinal())
+        items = None if rule.attested_only else index
+        selection = select(items, ctx, rule, period.start.toordinal(), min(due, as_of).toordinal())
+        late_items = select(items, ctx, rule, due.toordinal() + 1, late_end.toordinal())
         count = len(selection.items) + len(on_time)
         status = _status(count, due, as_of)
         late = len(late_items.items) + sum(1 for a in attested if a.on_date > due)

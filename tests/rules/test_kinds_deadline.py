@@ -42,3 +42,18 @@ def test_not_started_before_the_rule_starts() -> None:
     later = rule("r1", "deadline", due=date(2024, 11, 15), starts=date(2024, 6, 1))
     found = evaluate_plan(plan(later), data(), date(2024, 5, 1))
     assert {v.status for v in found} == {"not_started"}
+
+
+def test_a_task_without_match_is_fulfilled_by_attested_evidence_only() -> None:
+    """'Ban hành kế hoạch' is not proved by an ordinary CCHC article; and whether the agency's
+    website could be read says nothing about a plan issued or a report sent."""
+    task = rule("r1", "deadline", per="quarter", due=date(2024, 3, 31), attested_only=True)
+
+    def verdict(*facts: object, **more: object) -> str:
+        found = evaluate_plan(plan(task), data(*facts, **more), date(2024, 4, 15))  # type: ignore[arg-type]
+        return next(v for v in found if v.agency == "a1").status
+
+    assert verdict(item(date(2024, 2, 10))) == "shortfall"
+    sent = Attestation("r1", "a1", date(2024, 3, 20), 1, "Kế hoạch", "05/KH-SNV", "", "cv")
+    assert verdict(attestations=[sent]) == "met"
+    assert verdict(monitored=()) == "shortfall"  # no source read: still a shortfall, not unknown

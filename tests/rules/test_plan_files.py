@@ -276,3 +276,12 @@ def test_seed_says_what_the_plan_encodes(seeds_dir: Path, plan_id: str) -> None:
         assert fold(phrase) in text, phrase
     plan = load_plan(PLANS / f"{plan_id}.yaml")
     assert fold(plan.province) in text or plan_id == "an-nhon-2023"
+
+
+def test_deadline_tasks_count_articles_only_where_the_plan_says_which(
+    plans: dict[str, Plan],
+) -> None:
+    deadlines = [r for plan in plans.values() for r in plan.rules if r.kind == "deadline"]
+    counting = {r.id for r in deadlines if not r.attested_only}
+    assert counting == {"hg-10-video-phong-su", "hue-152-cai-cach-tu-phap"}
+    assert len(deadlines) - len(counting) >= 20
