@@ -1,7 +1,8 @@
 """``cadence``: at least one item in every window of N days (plus a tolerated gap).
 
-Windows tile the period from its first day. count = windows with an item, target = windows
-started by as_of; a window is missed once as_of is past its end plus the tolerance.
+Windows tile the period from its first day; a last window cut short by the period's end looks
+back over the period's last N days. count = windows with an item, target = windows started by
+as_of; a window is missed once as_of is past its end plus the tolerance.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def started_windows(rule: Rule, period: Period, as_of: date) -> list[tuple[date,
     start = period.start
     while start <= min(as_of, period.end):
         end = min(start + width - timedelta(days=1), period.end)
-        windows.append((start, end, min(end + tolerance, period.end)))
+        # A last window cut short by the period's end (a 92-day quarter holds 13 weeks and a
+        # day) is the period's last N days: an item early in that span shows the cadence kept.
+        # Judged on its stub alone, a weekly Thursday programme missed "30/09–30/09".
+        looked_from = max(period.start, end - width + timedelta(days=1))
+        windows.append((min(start, looked_from), end, min(end + tolerance, period.end)))
         start += width
     return windows
 

@@ -51,3 +51,14 @@ def test_every_three_months_over_a_year() -> None:
     found = next(v for v in evaluate_plan(plan(dialogue), data(*items), date(2025, 1, 1))
                  if v.agency == "a1")
     assert (found.count, found.target, found.status) == (3, 4, "shortfall")
+
+
+def test_a_weekly_programme_never_missed_is_met_in_every_quarter() -> None:
+    """92-day quarters end with a stub of a window; a programme aired every Thursday (or every
+    Monday) of the year has not missed a week in any of them."""
+    for weekday in (0, 3):  # Monday, Thursday
+        first = date(2024, 1, 1 + (weekday - date(2024, 1, 1).weekday()) % 7)
+        items = [item(date.fromordinal(first.toordinal() + 7 * n)) for n in range(53)]
+        found = evaluate_plan(plan(WEEKLY), data(*items), date(2025, 1, 5))
+        statuses = {v.period.label: v.status for v in found if v.agency == "a1"}
+        assert set(statuses.values()) == {"met"}, (weekday, statuses)

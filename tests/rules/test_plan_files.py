@@ -176,7 +176,7 @@ def test_hue_broadcast_and_newspaper(plans: dict[str, Plan]) -> None:
 def test_hue_dialogue_portal_and_report(plans: dict[str, Plan]) -> None:
     plan = plans["thua-thien-hue-2019"]
     dialogue = rule(plan, "hue-14-doi-thoai-truc-tuyen")
-    assert (dialogue.kind, dialogue.window_days) == ("cadence", 92)  # "Định kỳ 3 tháng/lần"
+    assert (dialogue.kind, dialogue.per, dialogue.target.min) == ("count", "quarter", 1)  # "3 tháng/lần"
     portal = rule(plan, "hue-13-cong-ttdt")
     assert set(portal.scope.agencies) == {
         "hue-cong-ttdt",
