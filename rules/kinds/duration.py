@@ -16,13 +16,39 @@ class DurationKind(RuleKind):
     name = "duration"
     required_options = ("target",)
 
-    def tally(self, rule: Rule, agency: Agency, period: Period, index: AgencyIndex | None,
-              ctx: Context, as_of: date) -> Tally:
+    def tally(
+        self,
+        rule: Rule,
+        agency: Agency,
+        period: Period,
+        index: AgencyIndex | None,
+        ctx: Context,
+        as_of: date,
+    ) -> Tally:
         selection = select(index, ctx, rule, *day_range(period, as_of))
-        kept = [item for item in selection.items if out_of_range(rule, item) is None]
+        # A cluster counts once, by its earliest copy; when that copy does not give the length
+        # (a listing entry) another copy of the same broadcast (its programme page) may.
+        copies: dict[int, list[Item]] = {}
+        for duplicate, counted in selection.duplicates:
+            copies.setdefault(counted.article_id, []).append(duplicate)
+
+        def why_not(item: Item) -> str | None:
+            why = out_of_range(rule, item)
+            if (
+                why is not None
+                and item.duration_seconds is None
+                and any(
+                    out_of_range(rule, copy) is None for copy in copies.get(item.article_id, ())
+                )
+            ):
+                return None
+            return why
+
+        kept = [item for item in selection.items if why_not(item) is None]
         rejected = tuple(
-            (item, f"out_of_range: {why}") for item in selection.items
-            if (why := out_of_range(rule, item)) is not None
+            (item, f"out_of_range: {why}")
+            for item in selection.items
+            if (why := why_not(item)) is not None
         )
         kept_ids = {item.article_id for item in kept}
         compliant = Selection(
@@ -32,8 +58,15 @@ class DurationKind(RuleKind):
         )
         status = quota_status(len(kept), rule.target.min, period, as_of)
         detail = f"{len(rejected)} {rule.target.unit} không đúng thời lượng." if rejected else ""
-        return Tally(len(kept), rule.target.min, status, compliant, rejected, detail=detail,
-                     target_max=rule.target.max)
+        return Tally(
+            len(kept),
+            rule.target.min,
+            status,
+            compliant,
+            rejected,
+            detail=detail,
+            target_max=rule.target.max,
+        )
 
 
 def out_of_range(rule: Rule, item: Item) -> str | None:

@@ -4,7 +4,7 @@ from datetime import date
 
 from rules.engine import evaluate_plan
 from rules.model import Match
-from tests.rules.builders import data, item, plan, rule
+from tests.rules.builders import at, data, item, plan, rule
 
 PROGRAMME = rule("r1", "duration", per="week", min_minutes=12, max_minutes=15,
                  match=Match(kinds=("chuong_trinh",)))
@@ -32,3 +32,13 @@ def test_bounds_are_inclusive() -> None:
     week = next(v for v in evaluate_plan(plan(PROGRAMME), data(*items), date(2024, 1, 5))
                 if v.agency == "a1")
     assert week.count == 2
+
+
+def test_a_copy_without_its_length_takes_it_from_its_cluster() -> None:
+    """The listing copy (no length, earlier) represents the cluster; the programme page of the
+    same broadcast says 13 min 30 s: the week is met, not lost to the copy."""
+    listing = item(at(date(2024, 1, 9), 19), kind="chuong_trinh", cluster_id=42)
+    page = item(at(date(2024, 1, 9), 21), kind="chuong_trinh", cluster_id=42, duration_seconds=810)
+    found = evaluate_plan(plan(PROGRAMME), data(listing, page), date(2024, 1, 15))
+    week = next(v for v in found if v.agency == "a1" and v.period.label == "2024-W02")
+    assert (week.count, week.status) == (1, "met")
