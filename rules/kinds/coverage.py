@@ -25,15 +25,8 @@ class CoverageKind(RuleKind):
         reach = day + timedelta(days=rule.max_age_days or 0)
         return [p for p in periods if p.start <= reach and day <= p.end]
 
-    def tally(
-        self,
-        rule: Rule,
-        agency: Agency,
-        period: Period,
-        index: AgencyIndex | None,
-        ctx: Context,
-        as_of: date,
-    ) -> Tally:
+    def tally(self, rule: Rule, agency: Agency, period: Period, index: AgencyIndex | None,
+              ctx: Context, as_of: date) -> Tally:
         if as_of < period.start:
             return Tally(0, 1, "not_started")
         age = timedelta(days=rule.max_age_days or 0)

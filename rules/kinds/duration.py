@@ -16,15 +16,8 @@ class DurationKind(RuleKind):
     name = "duration"
     required_options = ("target",)
 
-    def tally(
-        self,
-        rule: Rule,
-        agency: Agency,
-        period: Period,
-        index: AgencyIndex | None,
-        ctx: Context,
-        as_of: date,
-    ) -> Tally:
+    def tally(self, rule: Rule, agency: Agency, period: Period, index: AgencyIndex | None,
+              ctx: Context, as_of: date) -> Tally:
         selection = select(index, ctx, rule, *day_range(period, as_of))
         # A cluster counts once, by its earliest copy; when that copy does not give the length
         # (a listing entry) another copy of the same broadcast (its programme page) may.
