@@ -27,6 +27,7 @@ class Facts:
     attestations: dict[tuple[str, str], list[Attestation]]  # (rule, agency) -> attestations
     exemptions: dict[tuple[str, str, str], list[Exemption]]  # (rule, agency, period label)
     unknown_share: float = DEFAULT_UNKNOWN_SHARE
+    monitored_channels: frozenset[str] | None = None  # None: not known, not checked
 
     @classmethod
     def build(cls, data: EvaluationInput, unknown_share: float = DEFAULT_UNKNOWN_SHARE) -> Facts:
@@ -38,8 +39,10 @@ class Facts:
         for exemption in data.exemptions:
             key = (exemption.rule_id, exemption.agency_id, exemption.period)
             exemptions.setdefault(key, []).append(exemption)
+        channels = data.monitored_channels
         return cls(frozenset(data.monitored_agencies), _down_days(data.health),
-                   _failing_since(data.health), attestations, exemptions, unknown_share)
+                   _failing_since(data.health), attestations, exemptions, unknown_share,
+                   None if channels is None else frozenset(channels))
 
     def down_share(self, agency: str, period: Period, as_of: date) -> tuple[int, int]:
         """(unreadable days, elapsed days) of the period up to as_of."""

@@ -63,6 +63,7 @@ def load_input(session: Session, plans: Iterable[Plan], as_of: date, *,
         monitored_agencies=frozenset(
             session.scalars(select(SourceRow.agency_id).distinct()
                             .where(SourceRow.agency_id.in_(agencies)))),
+        monitored_channels=frozenset(session.scalars(select(SourceRow.channel).distinct())),
     )
 
 

@@ -97,3 +97,5 @@ class EvaluationInput:
     overrides: tuple[Override, ...] | list[Override] = ()
     exemptions: tuple[Exemption, ...] | list[Exemption] = ()
     monitored_agencies: frozenset[str] | set[str] = field(default_factory=frozenset)
+    # Channels some registered source reads; None when not known (then not checked).
+    monitored_channels: frozenset[str] | set[str] | None = None

@@ -81,7 +81,7 @@ class RuleKind:
         doubtful = tally.status in ("at_risk", "shortfall") or (
             tally.status == "on_track" and tally.count == 0)
         if self.uses_sources and not rule.attested_only and doubtful:
-            unknown = unknown_reason(agency.id, period, ctx, as_of)
+            unknown = unknown_reason(rule, agency.id, period, ctx, as_of)
             if unknown:
                 return "unknown", f"Chưa xác định: {unknown} ({progress(rule, tally)})."
         return tally.status, reason_for(rule, period, tally)
@@ -100,10 +100,14 @@ def quota_status(count: int, target: int, period: Period, as_of: date) -> str:
     return "on_track" if count >= target * elapsed // period.days else "at_risk"
 
 
-def unknown_reason(agency: str, period: Period, ctx: Context, as_of: date) -> str:
-    """Why we cannot tell, or "" when the agency's sources were readable enough."""
+def unknown_reason(rule: Rule, agency: str, period: Period, ctx: Context, as_of: date) -> str:
+    """Why we cannot tell, or "" when the agency's sources were readable enough. A rule that
+    counts only some channels (central newspapers) needs one of those read, whatever else is."""
     if agency not in ctx.facts.monitored:
         return NO_SOURCE
+    channels, read = rule.match.channels, ctx.facts.monitored_channels
+    if channels and read is not None and not set(channels) & read:
+        return f"chưa theo dõi kênh {', '.join(channels)}"
     down, elapsed = ctx.facts.down_share(agency, period, as_of)
     if elapsed and down / elapsed >= ctx.facts.unknown_share:
         return f"không đọc được nguồn tin {down}/{elapsed} ngày trong kỳ"

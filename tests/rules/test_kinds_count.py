@@ -204,3 +204,17 @@ def test_a_healthy_feed_does_not_hide_a_dead_listing() -> None:
     found = evaluate_plan(plan(QUARTERLY), data(health=feed_ok + listing_down + listing_back),
                           date(2024, 4, 1))
     assert verdict(found).status == "shortfall"
+
+
+def test_a_rule_on_channels_nobody_reads_is_unknown_not_a_shortfall() -> None:
+    """'1 chuyên mục/quý on Nhân Dân or VietNamNet': reading the agency's own site says nothing
+    about what the central newspapers published."""
+    central = rule("r1", "count", per="quarter", target=Target(1),
+                   match=Match(channels=("nhan-dan", "vietnamnet")))  # fmt: skip
+
+    def q1(channels: set[str]) -> str:
+        found = evaluate_plan(plan(central), data(monitored_channels=channels), date(2024, 4, 10))
+        return next(v for v in found if v.agency == "a1" and v.period.label == "2024-Q1").status
+
+    assert q1({"a1"}) == "unknown"
+    assert q1({"a1", "nhan-dan"}) == "shortfall"
