@@ -1,4 +1,9 @@
-"""``manual``: quantities attested by people (classes held, attendees) against a target range."""
+"""``manual``: quantities attested by people (classes held, attendees) against a target range.
+
+A target in per cent ("100% TTHC được niêm yết") is a rate, not a quantity: the latest attested
+value is what the period reached (55% then 60% is 60%, not 115%), and nothing is pro-rated (on the
+first day of a quarter, 0% attested is not "at risk").
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,13 @@ class ManualKind(RuleKind):
         attested = tuple(
             a for a in ctx.attestations(rule, agency.id) if period.start <= a.on_date <= last
         )
-        count = sum(a.quantity for a in attested)
-        status = quota_status(count, rule.target.min, period, as_of)
+        if rule.target.unit.startswith("%"):
+            latest = max(attested, key=lambda a: a.on_date, default=None)
+            count = latest.quantity if latest else 0
+            status = "met" if count >= rule.target.min else (
+                "shortfall" if as_of > period.end else "at_risk" if latest else "on_track")
+        else:
+            count = sum(a.quantity for a in attested)
+            status = quota_status(count, rule.target.min, period, as_of)
         return Tally(count, rule.target.min, status, attestations=attested,
                      target_max=rule.target.max)

@@ -32,3 +32,17 @@ def test_attestation_after_as_of_or_for_another_plan_is_ignored() -> None:
     ]), date(2024, 6, 1))
     a1 = next(v for v in found if v.agency == "a1")
     assert a1.count == 9
+
+
+def test_a_per_cent_target_is_a_rate_the_latest_attestation_gives() -> None:
+    listed = rule("r1", "manual", per="quarter", target=Target(100, unit="% TTHC"))
+
+    def q1(as_of: date, *attested: Attestation) -> tuple[int, str]:
+        found = evaluate_plan(plan(listed), data(attestations=list(attested)), as_of)
+        verdict = next(v for v in found if v.agency == "a1" and v.period.label == "2024-Q1")
+        return verdict.count, verdict.status
+
+    assert q1(date(2024, 1, 1)) == (0, "on_track")  # day one: nothing attested is not "at risk"
+    assert q1(date(2024, 4, 2), attest(date(2024, 2, 1), 55), attest(date(2024, 3, 1), 60)) == (
+        60, "shortfall")  # 55% then 60% is 60%, not 115%
+    assert q1(date(2024, 3, 15), attest(date(2024, 3, 1), 100)) == (100, "met")
