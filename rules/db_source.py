@@ -68,8 +68,10 @@ def load_input(session: Session, plans: Iterable[Plan], as_of: date, *,
 
 
 def _earliest(plans: list[Plan]) -> datetime:
-    """Start of the earliest plan, less the longest coverage look-back."""
-    reach = max((rule.max_age_days or 0 for plan in plans for rule in plan.rules), default=0)
+    """Start of the earliest plan, less the longest coverage look-back (or the days of a week
+    begun before the plan: weeks are judged whole)."""
+    reach = max((max(rule.max_age_days or 0, 6 if rule.per == "week" else 0)
+                 for plan in plans for rule in plan.rules), default=0)  # fmt: skip
     first = min((plan.starts for plan in plans), default=date.today())
     return datetime.combine(first - timedelta(days=reach), time(0), VN_TZ).astimezone(UTC)
 

@@ -100,13 +100,17 @@ def _active_hull(period: Period, codes: tuple[str, ...]) -> Period | None:
 
 
 def all_periods(rule: Rule, plan: Plan) -> list[Period]:
-    """Every period of the rule's unit overlapping its active dates, clipped, in order."""
+    """Every period of the rule's unit overlapping its active dates, clipped, in order.
+
+    Weeks are not clipped: a week straddling the plan's start or end is judged whole (a weekly
+    programme aired on Thursdays has none in the two days 30–31/12 of the week 2025-W01)."""
     first, last = active_range(rule, plan)
     periods: list[Period] = []
     day = first
     while day <= last:
         whole = unit_bounds(day, rule.per)
-        clipped = Period(whole.label, max(whole.start, first), min(whole.end, last))
+        clipped = whole if rule.per == "week" else Period(
+            whole.label, max(whole.start, first), min(whole.end, last))
         hull = _active_hull(clipped, rule.active_periods)
         if hull is not None:
             periods.append(hull)

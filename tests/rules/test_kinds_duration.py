@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from rules.engine import evaluate_plan
 from rules.model import Match
@@ -42,3 +42,13 @@ def test_a_copy_without_its_length_takes_it_from_its_cluster() -> None:
     found = evaluate_plan(plan(PROGRAMME), data(listing, page), date(2024, 1, 15))
     week = next(v for v in found if v.agency == "a1" and v.period.label == "2024-W02")
     assert (week.count, week.status) == (1, "met")
+
+
+def test_a_week_straddling_the_plans_end_is_judged_whole() -> None:
+    """2024 ends on a Tuesday: the week 2025-W01 (30/12–05/01) holds the Thursday programme of
+    02/01/2025, and is not judged on its first two days alone."""
+    thursdays = [date(2024, 1, 4) + timedelta(days=7 * n) for n in range(53)]
+    aired = [item(day, kind="chuong_trinh", duration_seconds=13 * 60) for day in thursdays]
+    found = evaluate_plan(plan(PROGRAMME), data(*aired), date(2025, 1, 10))
+    statuses = {v.period.label: v.status for v in found if v.agency == "a1"}
+    assert statuses["2025-W01"] == "met" and set(statuses.values()) == {"met"}

@@ -60,11 +60,13 @@ def test_year_rule_active_q2_to_q4_is_clipped_to_april() -> None:
         Period("2024", date(2024, 4, 1), date(2024, 12, 31))]
 
 
-def test_weekly_periods_clip_to_the_plan_year() -> None:
+def test_weekly_periods_are_whole_weeks_at_the_plan_edges() -> None:
+    """A week is judged whole, even where it straddles the plan's end (two days of a week would
+    ask a weekly programme to have aired in them)."""
     weekly = rule(per="week")
     periods = all_periods(weekly, plan(weekly))
     assert periods[0] == Period("2024-W01", date(2024, 1, 1), date(2024, 1, 7))
-    assert periods[-1] == Period("2025-W01", date(2024, 12, 30), date(2024, 12, 31))
+    assert periods[-1] == Period("2025-W01", date(2024, 12, 30), date(2025, 1, 5))
     assert len(periods) == 53
 
 
