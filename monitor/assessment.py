@@ -74,5 +74,5 @@ def assess_fields(classifier: RelevanceClassifier, directory: AgencyDirectory,
     who = attribute(directory, site_owner=hints.get("site_owner") or None,
                     source_line=fields.source_line, author=fields.author, text=fields.text,
                     declared=hints.get("declared_agency") or None)
-    signature = simhash(fields.text or fields.title)
+    signature = simhash(fields.text or fields.title, fields.title if fields.text else "")
     return Assessment(relevance, kind, language, who.agency_id, who.reason, signature)

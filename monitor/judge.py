@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ class Judge:
         self._index: NearDuplicateIndex | None = None
         self._loaded_upto = 0  # the highest article id in the index
         self._clusters: dict[int, int] = {}
+        self._days: dict[int, int | None] = {}  # article id -> day ordinal of its publication
         self._helper: Helper | None = None
 
     def apply(self, session: Session, row: ArticleRow) -> Relevance:
@@ -76,13 +78,14 @@ class Judge:
                *, new: bool = False) -> None:
         """Cluster the row (by the SimHash ``assess`` gave it) and save its classification;
         ``new``: the article was inserted in this transaction, so it has no classification yet."""
-        row.cluster_id = self._cluster_for(session, row.id, signature)
+        row.cluster_id = self._cluster_for(session, row.id, signature, row.published_at)
         self._save_classification(session, row.id, relevance, new)
 
-    def cluster(self, session: Session, article_id: int, signature: int) -> int:
+    def cluster(self, session: Session, article_id: int, signature: int,
+                published: datetime | None) -> int:
         """The cluster of a new article (by the SimHash ``assess`` gave it), remembered for the
         articles that follow; the store writes it with the row."""
-        return self._cluster_for(session, article_id, signature)
+        return self._cluster_for(session, article_id, signature, published)
 
     def classification(self, article_id: int, result: Relevance) -> dict[str, object]:
         """The classification row of an article as column values, for a multi-row insert."""
@@ -98,19 +101,26 @@ class Judge:
             session.scalars(select(ClassificationRow).where(
                 ClassificationRow.article_id.in_(chunk))).all()
 
-    def _cluster_for(self, session: Session, article_id: int, signature: int) -> int:
+    def _cluster_for(self, session: Session, article_id: int, signature: int,
+                     published: datetime | None) -> int:
+        """A copy is the same story published within ``CLUSTER_DAYS`` of it: a station's monthly
+        programme with its usual description, or a district's monthly notice where only the
+        month changes, are twelve publications, not one story told twelve times."""
         index = self._load_index(session)
-        matches = [key for key in index.find(signature) if key != article_id]
+        day = _day(published)
+        matches = [key for key in index.find(signature) if key != article_id
+                   and _near_in_time(day, self._days.get(key))]  # fmt: skip
         cluster = min((self._clusters.get(key, key) for key in matches), default=article_id)
         index.add(article_id, signature)
         self._clusters[article_id] = cluster
+        self._days[article_id] = day
         self._loaded_upto = max(self._loaded_upto, article_id)
         return cluster
 
     def _load_index(self, session: Session) -> NearDuplicateIndex:
         if self._index is None:
             self._index, self._loaded_upto = NearDuplicateIndex(), 0
-            self._add_stored(session, select(ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id))
+            self._add_stored(session, select(*_STORED))
         return self._index
 
     def catch_up(self, session: Session) -> None:
@@ -123,14 +133,14 @@ class Judge:
         if self._index is None:
             self._load_index(session)
             return
-        self._add_stored(session, select(ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id)
-                         .where(ArticleRow.id > self._loaded_upto))  # fmt: skip
+        self._add_stored(session, select(*_STORED).where(ArticleRow.id > self._loaded_upto))
 
-    def _add_stored(self, session: Session, query: Select[tuple[int, int, int | None]]) -> None:
+    def _add_stored(self, session: Session, query: Select[Any]) -> None:
         assert self._index is not None
-        for article_id, signature, cluster_id in session.execute(query):
+        for article_id, signature, cluster_id, published in session.execute(query):
             self._index.add(article_id, signature)
             self._clusters[article_id] = cluster_id or article_id
+            self._days[article_id] = _day(published)
             self._loaded_upto = max(self._loaded_upto, article_id)
 
     def _save_classification(self, session: Session, article_id: int, result: Relevance,
@@ -143,4 +153,17 @@ class Judge:
 
     def forget(self) -> None:
         """Drop cached clusters after a rolled-back transaction; reloaded from the database."""
-        self._index, self._clusters = None, {}
+        self._index, self._clusters, self._days = None, {}, {}
+
+
+CLUSTER_DAYS = 21  # syndicated copies follow their original within days; monthly items do not
+_STORED = (ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id, ArticleRow.published_at)
+
+
+def _day(moment: datetime | None) -> int | None:
+    return moment.toordinal() if moment is not None else None
+
+
+def _near_in_time(day: int | None, other: int | None) -> bool:
+    """Within CLUSTER_DAYS of each other; an undated article may be a copy of anything."""
+    return day is None or other is None or abs(day - other) <= CLUSTER_DAYS

@@ -41,15 +41,19 @@ def _to_signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def simhash(text: str) -> int:
+def simhash(text: str, title: str = "") -> int:
     """64-bit SimHash of ``text`` (the body, optionally after a title line) as a signed int64.
 
-    Texts with fewer than ``MIN_WORDS`` story words get a hash of their whole folded form instead:
-    too few shingles make SimHash noisy, so short texts only match when they are equal once folded.
+    Texts with fewer than ``MIN_WORDS`` story words get a hash of their whole folded form instead,
+    with ``title``: too few shingles make SimHash noisy, so short texts only match when they are
+    equal once folded, and a short text is often a programme's standing description, which only
+    its title (episode, topic) tells apart.
     """
     words = _body_words(text)
     if len(words) < MIN_WORDS:
-        return _to_signed(_stable_hash("short\x00" + " ".join(_WORD.findall(fold(text)))))
+        short = " ".join(_WORD.findall(fold(text)))
+        titled = " ".join(_WORD.findall(fold(title)))
+        return _to_signed(_stable_hash(f"short\x00{titled}\x00{short}" if titled else "short\x00" + short))
     return _to_signed(_majority(_shingle_hashes(words)))
 
 

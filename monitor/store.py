@@ -156,7 +156,8 @@ class EventApplier:
             row, judged = version.row, version.assessment
             assert judged is not None, "versions are judged before they are settled"
             if isinstance(row, Draft):  # its classification is written below, once
-                row.cluster_id = self.judge.cluster(session, row.id, judged.simhash)
+                row.cluster_id = self.judge.cluster(session, row.id, judged.simhash,
+                                                    row.published_at)
                 classifications[row.id] = self.judge.classification(row.id, judged.relevance)
             else:
                 self.judge.settle(session, row, judged.relevance, judged.simhash)

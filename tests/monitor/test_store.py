@@ -36,10 +36,10 @@ BODY = (
 
 def collected(url: str, *, title: str = "Sở Tư pháp đẩy mạnh cải cách thủ tục hành chính",
               text: str = BODY, owner: str = "hg-so-tu-phap", html: str = "<html>1</html>",
-              source_line: str = "") -> Envelope:
+              source_line: str = "", published: str = "2024-03-05T08:00:00+07:00") -> Envelope:
     return Envelope.new("article.collected", {
         "url": url, "title": title, "text": text, "html": html,
-        "published": "2024-03-05T08:00:00+07:00", "source_line": source_line,
+        "published": published, "source_line": source_line,
         "agency_id": owner, "channel_id": owner, "source_id": f"{owner}-rss",
         "fetched_at": datetime.now(UTC).isoformat(),
     })
@@ -200,3 +200,28 @@ def test_articles_are_inserted_under_the_clustering_lock(sessions, database_url:
         assert observer.execute(text(held), {"key": CLUSTERING_LOCK}).scalar_one() == 1
         session.commit()
         assert observer.execute(text(held), {"key": CLUSTERING_LOCK}).scalar_one() == 0
+
+
+def test_the_same_text_a_month_apart_is_two_publications(sessions) -> None:
+    """A district's monthly notice where only the month changes, a station's programme with its
+    standing description: each month is a publication, not a copy of the first."""
+    judge = applier()
+    description = "Mời quý vị theo dõi chuyên mục Cải cách hành chính phát sóng trên sóng phát thanh."
+    events = [
+        collected("https://sotp.gov.vn/a/1", published="2024-03-05T08:00:00+07:00"),
+        collected("https://hagiang.gov.vn/b/1", owner="hg-cong-ttdt", html="<html>2</html>",
+                  published="2024-03-07T08:00:00+07:00"),  # a syndicated copy two days later
+        collected("https://sotp.gov.vn/a/2", html="<html>3</html>", published="2024-04-05T08:00:00+07:00"),
+        collected("https://dai.gov.vn/p/3", title="Phát thanh tiếng Mông số 3", text=description,
+                  html="<html>4</html>", published="2024-03-01T19:00:00+07:00"),
+        collected("https://dai.gov.vn/p/4", title="Phát thanh tiếng Mông số 4", text=description,
+                  html="<html>5</html>", published="2024-03-08T19:00:00+07:00"),
+    ]
+    with sessions() as session:
+        for event in events:
+            EventApplier(judge.judge).apply(session, event)
+        session.commit()
+        clusters = {row.url: row.cluster_id for row in session.scalars(select(ArticleRow))}
+    assert clusters["https://hagiang.gov.vn/b/1"] == clusters["https://sotp.gov.vn/a/1"]
+    assert clusters["https://sotp.gov.vn/a/2"] != clusters["https://sotp.gov.vn/a/1"]
+    assert clusters["https://dai.gov.vn/p/4"] != clusters["https://dai.gov.vn/p/3"]
