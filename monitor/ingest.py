@@ -19,6 +19,8 @@ from cchc.vntext import nfc, parse_any_datetime
 from monitor.agencies import AgencyDirectory
 from stream.events import ARTICLES, Envelope
 
+IMPORT_SOURCE = "import"  # the source_id of imported rows
+
 REQUIRED = ("url", "title", "published")
 KINDS = ("tin", "bai", "phong_su", "chuyen_muc", "chuong_trinh", "video")
 KNOWN = {"url", "title", "text", "published", "agency", "channel", "kind", "language"}
@@ -98,7 +100,7 @@ def row_to_event(row: dict, directory: AgencyDirectory) -> Envelope:
         "section": "", "kind_hint": kind,
         "language_hint": str(row.get("language") or ""), "duration_seconds": None,
         "agency_id": channel or agency or "", "channel_id": channel or agency or "",
-        "source_id": "import", "declared_agency": agency or "",
+        "source_id": IMPORT_SOURCE, "declared_agency": agency or "",
         "fetched_at": datetime.now(UTC).isoformat(), "update": False,
     })
 

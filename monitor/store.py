@@ -31,6 +31,7 @@ from monitor.bulk import (
     write_clusters,
 )
 from monitor.canonical import canonical_url
+from monitor.ingest import IMPORT_SOURCE
 from monitor.judge import Judge
 from monitor.models import (
     ArticleRow,
@@ -185,6 +186,12 @@ class EventApplier:
         digest = hashlib.sha256((html or f"{title}\n{text}").encode("utf-8")).hexdigest()
         row = known.get(canonical)
         if row is not None and row.content_sha256 == digest:
+            return None
+        if row is not None and payload.get("source_id") == IMPORT_SOURCE and row.source_id not in (
+                "", IMPORT_SOURCE):
+            # An imported record of a page the crawler stored: the crawled page (its text, its
+            # snapshot) is the better evidence; replacing it by a title-only row emptied its text
+            # and could turn it "not CCHC".
             return None
         now = _now()
         if row is None:

@@ -225,3 +225,21 @@ def test_the_same_text_a_month_apart_is_two_publications(sessions) -> None:
     assert clusters["https://hagiang.gov.vn/b/1"] == clusters["https://sotp.gov.vn/a/1"]
     assert clusters["https://sotp.gov.vn/a/2"] != clusters["https://sotp.gov.vn/a/1"]
     assert clusters["https://dai.gov.vn/p/4"] != clusters["https://dai.gov.vn/p/3"]
+
+
+def test_an_imported_record_of_a_crawled_page_leaves_the_page_as_crawled(sessions) -> None:
+    """A self-report row (title, date, no text) for an article already crawled must not empty
+    its text and turn it 'not CCHC'."""
+    judge = applier()
+    imported = Envelope.new("article.collected", {
+        "url": "http://sotp.gov.vn/a/1/", "title": "Sở Tư pháp đẩy mạnh CCHC", "text": "", "html": "",
+        "published": "2024-03-05T00:00:00+07:00", "agency_id": "hg-so-tu-phap",
+        "channel_id": "hg-so-tu-phap", "source_id": "import", "declared_agency": "hg-so-tu-phap",
+        "fetched_at": datetime.now(UTC).isoformat()})  # fmt: skip
+    with sessions() as session:
+        crawled = judge.apply(session, collected("https://sotp.gov.vn/a/1"))
+        assert judge.apply(session, imported) is None
+        session.commit()
+        row = session.scalars(select(ArticleRow)).one()
+        assert row.text == BODY and crawled is not None and crawled.cchc
+        assert session.get(ClassificationRow, row.id).cchc
