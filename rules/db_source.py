@@ -64,7 +64,15 @@ def load_input(session: Session, plans: Iterable[Plan], as_of: date, *,
             session.scalars(select(SourceRow.agency_id).distinct()
                             .where(SourceRow.agency_id.in_(agencies)))),
         monitored_channels=frozenset(session.scalars(select(SourceRow.channel).distinct())),
+        channel_owners=_channel_owners(session, agencies),
     )
+
+
+def _channel_owners(session: Session, agencies: list[str]) -> dict[str, str]:
+    """The agency each registered channel belongs to (a channel defaults to its agency's id)."""
+    rows = session.execute(select(SourceRow.channel, SourceRow.agency_id).distinct()
+                           .where(SourceRow.agency_id.in_(agencies)))  # fmt: skip
+    return {channel or agency: agency for channel, agency in rows}
 
 
 def _earliest(plans: list[Plan]) -> datetime:

@@ -13,7 +13,7 @@ from datetime import date
 
 from rules.context import DEFAULT_UNKNOWN_SHARE, Context, Facts
 from rules.index import AgencyIndex
-from rules.index_build import build_indexes, gc_paused
+from rules.index_build import build_indexes, gc_paused, with_owners
 from rules.items import EvaluationInput
 from rules.kinds import kind_for
 from rules.model import Plan
@@ -32,7 +32,7 @@ class IndexedInput:
 
 def index_input(data: EvaluationInput, *,
                 unknown_share: float = DEFAULT_UNKNOWN_SHARE) -> IndexedInput:
-    indexes, _ = build_indexes(data.items, data.overrides)
+    indexes, _ = build_indexes(with_owners(data.items, data.channel_owners), data.overrides)
     return IndexedInput(indexes, Facts.build(data, unknown_share))
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from rules.context import DEFAULT_UNKNOWN_SHARE, Context, Facts
 from rules.engine import evaluate_indexed
 from rules.index import AgencyIndex
-from rules.index_build import adjust, build_indexes, gc_paused
+from rules.index_build import adjust, build_indexes, gc_paused, placements, with_owners
 from rules.items import EvaluationInput, Item, Override
 from rules.kinds import RuleKind, kind_for
 from rules.model import Agency, Plan, Rule
@@ -36,7 +36,9 @@ class IncrementalEvaluator:
     def __init__(self, plans: Iterable[Plan], data: EvaluationInput, as_of: date, *,
                  unknown_share: float = DEFAULT_UNKNOWN_SHARE) -> None:
         self.as_of = as_of
-        self.indexes, self._rule_overrides = build_indexes(data.items, data.overrides)
+        self._owners = dict(data.channel_owners)
+        self.indexes, self._rule_overrides = build_indexes(
+            with_owners(data.items, self._owners), data.overrides)
         for index in self.indexes.values():
             index.merged = {}
         self._general: dict[int, Override] = {
@@ -70,13 +72,15 @@ class IncrementalEvaluator:
         touched: dict[str, set[date]] = {}
         old = self._items.get(item.article_id)
         if old is not None:
-            self._forget(old, touched)
+            for placed in placements(old, self._owners):
+                self._forget(placed, touched)
         self._items[item.article_id] = item
-        adjusted = adjust(item, self._general.get(item.article_id))
-        if adjusted is not None:
-            index = self._index(adjusted.agency_id)
-            index.add(adjusted)
-            _note(touched, index, adjusted)
+        for placed in placements(item, self._owners):
+            adjusted = adjust(placed, self._general.get(item.article_id))
+            if adjusted is not None:
+                index = self._index(adjusted.agency_id)
+                index.add(adjusted)
+                _note(touched, index, adjusted)
         changed: list[Verdict] = []
         for agency_id, days in touched.items():
             changed += self._reevaluate(agency_id, days)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -52,6 +52,23 @@ def adjust(item: Item, general: Override | None) -> Item | None:
     if not general.counts:
         return None
     return item if item.cchc else replace(item, cchc=True)
+
+
+def placements(item: Item, owners: Mapping[str, str]) -> list[Item]:
+    """Where an item counts: for the agency it is attributed to and, when it appeared on a
+    channel another agency owns (a Sở's story on the province portal, credited to the Sở), also
+    for the owner, whose rules ask for stories on its channel ("tin bài CCHC trên Cổng TTĐT")."""
+    owner = owners.get(item.channel_id)
+    if owner and owner != item.agency_id:
+        return [item, replace(item, agency_id=owner)]
+    return [item]
+
+
+def with_owners(items: Iterable[Item], owners: Mapping[str, str]) -> Iterable[Item]:
+    """Every placement of every item, in the items' order."""
+    if not owners:
+        return items
+    return [placed for item in items for placed in placements(item, owners)]
 
 
 def build_indexes(

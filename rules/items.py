@@ -99,3 +99,5 @@ class EvaluationInput:
     monitored_agencies: frozenset[str] | set[str] = field(default_factory=frozenset)
     # Channels some registered source reads; None when not known (then not checked).
     monitored_channels: frozenset[str] | set[str] | None = None
+    # channel id -> the agency that owns the channel (the province portal, a newspaper)
+    channel_owners: dict[str, str] = field(default_factory=dict)

@@ -51,6 +51,7 @@ def articles(draw: st.DrawFn) -> Item:
         section=draw(st.sampled_from(["Chuyên mục CCHC", "Tin tức"])),
         cluster_id=draw(st.one_of(st.none(), st.integers(1, 5))),
         duration_seconds=draw(st.sampled_from([None, 600, 780, 900, 1000])),
+        channel_id=draw(st.sampled_from(["own", "portal"])),  # "own": its agency's own site
     )
 
 
@@ -74,7 +75,7 @@ ATTESTED = [Attestation("classes", "a1", date(2024, 2, 1), 2),
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(articles(), max_size=40), st.integers(0, 10), st.sampled_from(AS_OF_DATES))
 def test_incremental_equals_batch(stream: list[Item], initial: int, as_of: date) -> None:
-    facts = {"overrides": OVERRIDES, "attestations": ATTESTED}
+    facts = {"overrides": OVERRIDES, "attestations": ATTESTED, "channel_owners": {"portal": "a3"}}
     start = final_items(stream[:initial])
     evaluator = IncrementalEvaluator(PLANS, data(*start, **facts), as_of)
     for article in stream[initial:]:

@@ -218,3 +218,14 @@ def test_a_rule_on_channels_nobody_reads_is_unknown_not_a_shortfall() -> None:
 
     assert q1({"a1"}) == "unknown"
     assert q1({"a1", "nhan-dan"}) == "shortfall"
+
+
+def test_a_story_credited_to_a_department_also_counts_on_the_portal_that_carried_it() -> None:
+    """'Tin bài CCHC trên Cổng TTĐT tỉnh': the portal's rule counts what it published, also the
+    stories whose 'Nguồn:' line gives them to a department, which count for that department too."""
+    quarterly = rule("r1", "count", per="quarter", target=Target(1))
+    on_portal = item(date(2024, 2, 1), "a1", channel_id="portal")
+    found = evaluate_plan(plan(quarterly), data(on_portal, channel_owners={"portal": "a2"}),
+                          date(2024, 4, 10))  # fmt: skip
+    q1 = {v.agency: (v.count, v.status) for v in found if v.period.label == "2024-Q1"}
+    assert q1 == {"a1": (1, "met"), "a2": (1, "met")}
