@@ -24,4 +24,5 @@ def credited_sources(lines: Iterable[str]) -> list[str]:
     labelled = [match["v"] for line in lines if (match := _LABELLED.match(line))]
     theo = [match["v"] for line in lines
             if (match := _THEO.match(line)) and len(match["v"].split()) <= MAX_THEO_WORDS]  # fmt: skip
-    return [name.strip(" .;-") for name in labelled + theo if name.strip(" .;-")]
+    names = (name.strip(" .;-") for name in labelled + theo)
+    return [name for name in names if name]

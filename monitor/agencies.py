@@ -40,14 +40,8 @@ def sync_agencies(session: Session, agencies: Iterable[Agency]) -> int:
 def load_agencies(session: Session) -> list[Agency]:
     rows = session.scalars(select(AgencyRow).order_by(AgencyRow.id))
     return [
-        Agency(
-            id=r.id,
-            name=r.name,
-            kind=r.kind,
-            groups=tuple(r.groups or ()),
-            aliases=tuple(r.aliases or ()),
-            emails=tuple(r.emails or ()),
-        )
+        Agency(id=r.id, name=r.name, kind=r.kind, groups=tuple(r.groups or ()),
+               aliases=tuple(r.aliases or ()), emails=tuple(r.emails or ()))
         for r in rows
     ]
 

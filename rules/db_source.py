@@ -54,25 +54,20 @@ def load_input(session: Session, plans: Iterable[Plan], as_of: date, *,
     cutoff = end_of_day(as_of)
     known = known_at or _FAR_FUTURE
     agencies = sorted({agency.id for plan in plans for agency in plan.agencies})
+    channels = session.execute(select(SourceRow.channel, SourceRow.agency_id).distinct()).all()
+    ours = set(agencies)
     return EvaluationInput(
         items=_items(session, plans, agencies, cutoff, known),
         health=_health(session, plans, agencies, known),
         attestations=_attestations(session, plans, as_of, known),
         overrides=_overrides(session, known),
         exemptions=_exemptions(session, plans, known),
-        monitored_agencies=frozenset(
-            session.scalars(select(SourceRow.agency_id).distinct()
-                            .where(SourceRow.agency_id.in_(agencies)))),
-        monitored_channels=frozenset(session.scalars(select(SourceRow.channel).distinct())),
-        channel_owners=_channel_owners(session, agencies),
+        # One read of the registered sources: which agencies and channels are read, and who
+        # owns each channel (monitor.sources stores a channel, defaulting to its agency's id).
+        monitored_agencies=frozenset(agency for _, agency in channels if agency in ours),
+        monitored_channels=frozenset(channel for channel, _ in channels),
+        channel_owners={channel: agency for channel, agency in channels if agency in ours},
     )
-
-
-def _channel_owners(session: Session, agencies: list[str]) -> dict[str, str]:
-    """The agency each registered channel belongs to (a channel defaults to its agency's id)."""
-    rows = session.execute(select(SourceRow.channel, SourceRow.agency_id).distinct()
-                           .where(SourceRow.agency_id.in_(agencies)))  # fmt: skip
-    return {channel or agency: agency for channel, agency in rows}
 
 
 def _earliest(plans: list[Plan]) -> datetime:

@@ -51,7 +51,6 @@ def extract_article(html: str, context: PageContext) -> dict[str, Any]:
     lines = metadata.text_lines(selector)
     published = metadata.published(selector, main, overrides, page_title)
     body = main_text(selector.root, context.url)
-    duration = hints.duration_seconds(selector, main, overrides.duration, page_text)
     return {
         "canonical_url": metadata.canonical_url(selector, context.url),
         "title": page_title,
@@ -64,5 +63,5 @@ def extract_article(html: str, context: PageContext) -> dict[str, Any]:
         "language_hint": hints.language_hint(
             selector, main, overrides.language, context.language, page_text
         ),
-        "duration_seconds": duration,
+        "duration_seconds": hints.duration_seconds(selector, main, overrides.duration, page_text),
     }

@@ -37,7 +37,9 @@ class RuleKind:
 
     name = ""
     required_options: tuple[str, ...] = ()
-    uses_sources = True  # False when evidence is attested by people, so source health is moot
+    def reads_sources(self, rule: Rule) -> bool:
+        """False when evidence is attested by people, so source health is moot."""
+        return True
 
     def check(self, rule: Rule) -> None:
         """Raise ValueError naming the rule and line when a required option is missing."""
@@ -80,7 +82,7 @@ class RuleKind:
         # A negative verdict, or "on track" with nothing seen, needs sources we could read.
         doubtful = tally.status in ("at_risk", "shortfall") or (
             tally.status == "on_track" and tally.count == 0)
-        if self.uses_sources and not rule.attested_only and doubtful:
+        if doubtful and self.reads_sources(rule):
             unknown = unknown_reason(rule, agency.id, period, ctx, as_of)
             if unknown:
                 return "unknown", f"Chưa xác định: {unknown} ({progress(rule, tally)})."

@@ -33,8 +33,8 @@ class CoverageKind(RuleKind):
         reference = min(as_of, period.end)
         first = period.start - age
         selection = select(index, ctx, rule, first.toordinal(), reference.toordinal())
-        days = index.active_days(ctx.matcher(rule), first.toordinal(), reference.toordinal()) if (
-            index) else []  # fmt: skip
+        days = (index.active_days(ctx.matcher(rule), first.toordinal(), reference.toordinal())
+                if index else [])  # fmt: skip
         # Every day from the period's (D+1)-th on must have an item in the D days before it;
         # a gap open when the period began may close within its first D days.
         stale = _stale_span(days, min(period.start + age, reference), reference, age.days)

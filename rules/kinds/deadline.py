@@ -35,6 +35,9 @@ class DeadlineKind(RuleKind):
         start = max(unit.start, active_range(rule, plan)[0])
         return [Period(unit.label, min(start, rule.due), rule.due)]
 
+    def reads_sources(self, rule: Rule) -> bool:
+        return not rule.attested_only
+
     def touched(self, rule: Rule, periods: list[Period], day: date) -> list[Period]:
         return [p for p in periods if p.start <= day <= p.end + timedelta(days=LATE_DAYS)]
 

@@ -27,20 +27,14 @@ class DurationKind(RuleKind):
 
         def why_not(item: Item) -> str | None:
             why = out_of_range(rule, item)
-            if (
-                why is not None
-                and item.duration_seconds is None
-                and any(
-                    out_of_range(rule, copy) is None for copy in copies.get(item.article_id, ())
-                )
-            ):
+            if why is not None and item.duration_seconds is None and any(
+                    out_of_range(rule, copy) is None for copy in copies.get(item.article_id, ())):
                 return None
             return why
 
         kept = [item for item in selection.items if why_not(item) is None]
         rejected = tuple(
-            (item, f"out_of_range: {why}")
-            for item in selection.items
+            (item, f"out_of_range: {why}") for item in selection.items
             if (why := why_not(item)) is not None
         )
         kept_ids = {item.article_id for item in kept}
@@ -51,15 +45,8 @@ class DurationKind(RuleKind):
         )
         status = quota_status(len(kept), rule.target.min, period, as_of)
         detail = f"{len(rejected)} {rule.target.unit} không đúng thời lượng." if rejected else ""
-        return Tally(
-            len(kept),
-            rule.target.min,
-            status,
-            compliant,
-            rejected,
-            detail=detail,
-            target_max=rule.target.max,
-        )
+        return Tally(len(kept), rule.target.min, status, compliant, rejected, detail=detail,
+                     target_max=rule.target.max)
 
 
 def out_of_range(rule: Rule, item: Item) -> str | None:

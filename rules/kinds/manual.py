@@ -19,7 +19,9 @@ from rules.periods import Period
 class ManualKind(RuleKind):
     name = "manual"
     required_options = ("target",)
-    uses_sources = False
+
+    def reads_sources(self, rule: Rule) -> bool:
+        return False
 
     def tally(self, rule: Rule, agency: Agency, period: Period, index: AgencyIndex | None,
               ctx: Context, as_of: date) -> Tally:
