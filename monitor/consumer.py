@@ -1,7 +1,8 @@
-"""The monitor as a stream consumer: one database transaction per batch, offsets committed after.
+"""The monitor as a stream consumer: a poll's events applied in parts, one database transaction
+each, then the poll's offsets committed.
 
-A crash between the database commit and the offset commit redelivers the batch; the event ids
-recorded in ``processed_events`` make that harmless.
+A crash between a part's database commit and the offset commit redelivers the poll; the event
+ids recorded in ``processed_events`` make that harmless.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from stream.events import (
 log = logging.getLogger(__name__)
 GROUP = "monitor"
 HELPER_BACKLOG = 200  # events in one poll that show a backlog
+POLL_RECORDS = 2000  # a backlog is read in large polls, so the helper seldom waits for the next
+PART_EVENTS = 400  # events per transaction: the helper judges the next part while one is written
 
 
 @dataclass
@@ -59,13 +62,13 @@ class MonitorConsumer:
         report = ConsumeReport()
         while not should_stop():
             stored: list[Stored | HealthStored] = []
-            result = run_batch(self.consumer, self.stream, partial(self._handle, into=stored))
+            result = run_batch(self.consumer, self.stream, partial(self._handle, into=stored),
+                               max_records=POLL_RECORDS)
             report.batches += 1
             report.events += result.consumed
             report.dead_lettered += result.dead_lettered
             report.stored.extend(item for item in stored if isinstance(item, Stored))
             report.health_stored += sum(isinstance(item, HealthStored) for item in stored)
-            self._announce(stored)
             if on_batch:
                 on_batch(report)
             if until_idle and result.consumed == 0 and result.dead_lettered == 0:
@@ -74,22 +77,31 @@ class MonitorConsumer:
 
     def _handle(self, batch: list[tuple[Record, Envelope]], *,
                 into: list[Stored | HealthStored]) -> None:
-        if self._helper and len(batch) >= HELPER_BACKLOG:
+        """Apply a poll's events in parts of ``PART_EVENTS``, one transaction each (the helper
+        judges the next part meanwhile), then announce what the committed parts stored."""
+        events = [event for _record, event in batch]
+        if self._helper and len(events) >= HELPER_BACKLOG:
             self.judge.start_helper()  # a backlog: worth a second core
-        stored: list[Stored | HealthStored] = []
+        applied: list[Stored | HealthStored] = []
+        try:
+            self.applier.foresee(events)
+            for start in range(0, len(events), PART_EVENTS):
+                applied.extend(self._apply(events[start : start + PART_EVENTS]))
+        finally:  # the parts committed are announced even when a later one failed
+            self.judge.drop_foreseen()
+            announce(self.stream, applied)
+            into.extend(applied)
+
+    def _apply(self, events: list[Envelope]) -> list[Stored | HealthStored]:
         with self.sessions() as session:
             try:
-                results = self.applier.apply_batch(session, [event for _record, event in batch])
-                stored.extend(result for result in results if result)
+                results = self.applier.apply_batch(session, events)
                 session.commit()
             except BaseException:
                 session.rollback()
                 self.judge.forget()
                 raise
-        into.extend(stored)
-
-    def _announce(self, stored: list[Stored | HealthStored]) -> None:
-        announce(self.stream, stored)
+        return [result for result in results if result]
 
     def close(self) -> None:
         self.consumer.close()

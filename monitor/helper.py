@@ -1,7 +1,12 @@
-"""A second process that judges part of each large batch: the text analysis is pure Python, one
-core per process, and it is most of a consumer's time. The helper works through a batch from the
-front while the consumer's own process works from the back, so neither waits when the other is
-slower (or still starting)."""
+"""A second process that judges articles while this one writes: the text analysis is pure Python,
+one core per process, and it is most of a consumer's time.
+
+Articles go to the helper in chunks, in the order the consumer will need them, as soon as a batch
+is read (:meth:`Helper.submit`), so the helper judges the next part of a batch while the consumer
+writes the part before it. When the consumer needs a chunk the helper has not started, it judges
+that chunk itself (:meth:`Chunk.take`): it takes a part's chunks from the back while the helper
+works from the front, so neither waits when the other is slower (or still starting).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,32 @@ from monitor.assessment import Assessment, Fields, assess_fields
 from monitor.relevance import RelevanceClassifier
 
 log = logging.getLogger(__name__)
-_CHUNK = 25  # articles per helper task: ~20 ms of work, small enough to share a batch evenly
+CHUNK = 25  # articles per helper task: ~20 ms of work, small enough to share a part evenly
+
+
+class Chunk:
+    """Articles judged together: by the helper, or here if this process gets to them first."""
+
+    def __init__(self, fields: list[Fields], task: Future[list[Assessment]]) -> None:
+        self.fields = fields
+        self.task = task
+        self.assessments: list[Assessment] | None = None
+
+    def take(self, here: Callable[[Fields], Assessment]) -> bool:
+        """Judge the chunk here if the helper has not started it; False when it has."""
+        if self.assessments is None and self.task.cancel():
+            self.assessments = [here(one) for one in self.fields]
+        return self.assessments is not None
+
+    def wait(self) -> list[Assessment]:
+        """The chunk's assessments; raises when the helper failed."""
+        if self.assessments is None:
+            self.assessments = self.task.result()
+        return self.assessments
+
+    def drop(self) -> None:
+        """Not needed after all (its events were already applied): the helper skips it."""
+        self.task.cancel()
 
 
 class Helper:
@@ -34,49 +64,31 @@ class Helper:
         self._pool = ProcessPoolExecutor(
             1, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start, initargs=(classifier, directory))
-        self._pool.submit(_assess_chunk, [])  # starts the process now
+        self._started = self._pool.submit(_assess_chunk, [])  # starts the process now
 
-    def assess(self, fields: Sequence[Fields], here: Callable[[Fields], Assessment],
-               meanwhile: Callable[[], None]) -> list[Assessment] | None:
-        """Every assessment in order, or None when the helper failed (it is then shut down);
-        ``meanwhile`` runs here while the helper finishes its last chunks."""
-        chunks = [list(fields[start : start + _CHUNK]) for start in range(0, len(fields), _CHUNK)]
+    @property
+    def ready(self) -> bool:
+        """Started and judging: until then its work is done here, rather than waited for."""
+        return self._started.done()
+
+    def submit(self, fields: Sequence[Fields]) -> list[Chunk] | None:
+        """Chunks of ``fields`` queued for the helper in order, or None when it is unavailable
+        (it is then shut down)."""
+        chunks: list[Chunk] = []
         try:
-            tasks: list[Future[list[Assessment]]] = [
-                self._pool.submit(_assess_chunk, chunk) for chunk in chunks]
+            for start in range(0, len(fields), CHUNK):
+                part = list(fields[start : start + CHUNK])
+                chunks.append(Chunk(part, self._pool.submit(_assess_chunk, part)))
         except RuntimeError:  # the pool is broken or shut down
             log.warning("monitor helper process unavailable; judging in this process")
+            for chunk in chunks:
+                chunk.drop()
             self.close()
             return None
-        done: list[list[Assessment] | None] = [None] * len(chunks)
-        for number in reversed(range(len(chunks))):  # from the back, until the helper's part
-            if not tasks[number].cancel():
-                break
-            done[number] = [here(one) for one in chunks[number]]
-        meanwhile()
-        try:
-            for number, task in enumerate(tasks):
-                if done[number] is None:
-                    done[number] = task.result()
-        except Exception:  # any failure of the helper: judge here instead
-            log.warning("monitor helper process failed; judging in this process", exc_info=True)
-            self.close()
-            return None
-        return [assessment for chunk in done if chunk is not None for assessment in chunk]
+        return chunks
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-def once(work: Callable[[], None]) -> Callable[[], None]:
-    """``work`` that a second call (after a failed helper) does not repeat."""
-    pending = [work]
-
-    def run() -> None:
-        while pending:
-            pending.pop()()
-
-    return run
 
 
 _judge_parts: tuple[RelevanceClassifier, AgencyDirectory] | None = None
@@ -87,7 +99,10 @@ def _start(classifier: RelevanceClassifier, directory: AgencyDirectory) -> None:
     _judge_parts = classifier, directory
     parent = os.getppid()
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    classifier.classify("khởi động", "cải cách hành chính")  # compile and warm before work
+    # everything the judgement compiles on first use, compiled before the first chunk
+    assess_fields(classifier, directory, Fields(
+        "https://example.gov.vn/tin-tuc/khoi-dong.html", "Khởi động", "Cải cách hành chính. " * 40,
+        "Tin tức", "Nguồn: Sở Nội vụ", "", None, {}))
 
 
 def _exit_with(parent: int) -> None:

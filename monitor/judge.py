@@ -9,7 +9,8 @@ helper process (:mod:`monitor.helper`) when there is a backlog.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,10 +20,13 @@ from sqlalchemy.orm import Session
 from monitor.agencies import AgencyDirectory
 from monitor.assessment import Assessment, Fields, assess_fields
 from monitor.bulk import in_chunks
-from monitor.helper import Helper, once
+from monitor.helper import CHUNK, Chunk, Helper
 from monitor.models import ArticleRow, ClassificationRow
 from monitor.neardup import NearDuplicateIndex
 from monitor.relevance import MODEL_VERSION, Relevance, RelevanceClassifier
+
+log = logging.getLogger(__name__)
+_NOW = object()  # the key of articles judged as soon as they are seen
 
 
 class Judge:
@@ -34,6 +38,9 @@ class Judge:
         self._clusters: dict[int, int] = {}
         self._days: dict[int, int | None] = {}  # article id -> day ordinal of its publication
         self._helper: Helper | None = None
+        # key -> (fields, the helper's chunk judging them, place in the chunk): see ``foresee``
+        self._foreseen: dict[Hashable, tuple[Fields, Chunk, int]] = {}
+        self._unsent: dict[Hashable, Fields] = {}  # foreseen before the helper was ready
 
     def apply(self, session: Session, row: ArticleRow) -> Relevance:
         relevance = self.assess(row)
@@ -46,27 +53,75 @@ class Judge:
         assessment.apply_to(row)
         return assessment.relevance
 
-    def assess_all(self, fields: Sequence[Fields],
-                   meanwhile: Callable[[], None] = lambda: None) -> list[Assessment]:
-        """``assess`` of each article's fields, in order; shared with the helper process when
-        one was started (the same code there gives the same results). ``meanwhile`` (other
-        work of the batch) runs once, while the helper finishes, or at the end."""
-        meanwhile = once(meanwhile)
+    def foresee(self, keyed: Sequence[tuple[Hashable, Fields]]) -> None:
+        """Queue these articles for the helper process (if one was started) before their events
+        are applied: it judges them while this process writes the articles before them, from
+        when it is ready. ``assess_all`` then takes each judgement by its key, when the fields
+        are still equal."""
         if self._helper is not None:
-            found = self._helper.assess(fields, self._assess_here, meanwhile)
-            if found is not None:
-                return found
+            self._unsent.update(keyed)
+            self._send()
+
+    def _send(self) -> None:
+        """Hand the helper what was foreseen, once it is ready (until then, judged here)."""
+        if self._helper is None or not self._helper.ready or not self._unsent:
+            return
+        keyed, self._unsent = list(self._unsent.items()), {}
+        chunks = self._helper.submit([fields for _key, fields in keyed])
+        if chunks is None:
             self._helper = None  # it failed: judged here from now on
-        found = [self._assess_here(one) for one in fields]
+            return
+        for number, (key, fields) in enumerate(keyed):
+            self._foreseen[key] = (fields, chunks[number // CHUNK], number % CHUNK)
+
+    def drop_foreseen(self) -> None:
+        """Forget what was foreseen and not asked for (events already applied, say)."""
+        for _fields, chunk, _position in self._foreseen.values():
+            chunk.drop()
+        self._foreseen.clear()
+        self._unsent.clear()
+
+    def assess_all(self, fields: Sequence[Fields], meanwhile: Callable[[], None] = lambda: None,
+                   keys: Sequence[Hashable] | None = None) -> list[Assessment]:
+        """``assess`` of each article's fields, in order. Articles foreseen under ``keys`` (or,
+        without keys, all of them, now) are shared with the helper process when one runs: the
+        same code there gives the same results. ``meanwhile`` (other work of the batch) runs
+        once, while the helper finishes."""
+        if keys is None:
+            keys = [(_NOW, number) for number in range(len(fields))]
+            self.foresee(list(zip(keys, fields, strict=True)))
+        self._send()
+        for key in keys:
+            self._unsent.pop(key, None)
+        claimed = [self._foreseen.pop(key, None) for key in keys]
+        shared = [claim if claim is not None and claim[0] == one else None
+                  for claim, one in zip(claimed, fields, strict=True)]
+        chunks = list(dict.fromkeys(claim[1] for claim in shared if claim is not None))
+        for chunk in reversed(chunks):  # from the back, until the helper's part
+            if not chunk.take(self._assess_here):
+                break
         meanwhile()
-        return found
+        try:
+            for chunk in chunks:
+                chunk.wait()
+        except Exception:  # any failure of the helper: judge here instead
+            log.warning("monitor helper process failed; judging in this process", exc_info=True)
+            self.close()
+            shared = [None] * len(fields)
+        return [self._assess_here(one) if claim is None else claim[1].wait()[claim[2]]
+                for claim, one in zip(shared, fields, strict=True)]
 
     def start_helper(self) -> None:
         """Start (in the background) a process that takes part of each large batch."""
         if self._helper is None:
             self._helper = Helper(self.classifier, self.directory)
 
+    def helper_starting(self) -> bool:
+        """A helper process was started and is not ready yet."""
+        return self._helper is not None and not self._helper.ready
+
     def close(self) -> None:
+        self.drop_foreseen()
         if self._helper is not None:
             self._helper.close()
             self._helper = None

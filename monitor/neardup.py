@@ -8,11 +8,11 @@ folded body survives such edits; a banded index finds candidates without compari
 from __future__ import annotations
 
 import re
-import sys
-from array import array
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from hashlib import blake2b
+
+import numpy as np
 
 from monitor.fastfold import fold, fold_lines_unspaced
 
@@ -112,66 +112,32 @@ _WORD_KEY = b"cchc-simhash-49"
 
 
 _WORD_HASHES = _WordHashes()
-_ORDER = sys.byteorder
-# splitmix64/murmur3 constants: odd, well-mixed multipliers.
-_K1, _K2, _K3 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
-_LANES = 8192
+# splitmix64/murmur3 constants: odd, well-mixed multipliers (numpy's uint64 products wrap mod 2**64).
+_K1, _K2, _K3 = (np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB))
+_SHIFT_A, _SHIFT_B = np.uint64(32), np.uint64(29)
 
 
-def _low_halves(lanes: int) -> int:
-    """Every 128-bit lane's low 64 bits set."""
-    return int.from_bytes((b"\xff" * 8 + b"\x00" * 8) * lanes, _ORDER)
+def _shingle_hashes(words: list[str]) -> np.ndarray:
+    """One 64-bit hash per distinct 3-word shingle, mixed from the words' cached hashes: every
+    shingle at once, each step one vectorised operation."""
+    hashes = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
+    mixed = hashes[:-2] ^ (hashes[1:-1] * _K1) ^ (hashes[2:] * _K2)
+    mixed ^= mixed >> _SHIFT_A  # a nonlinear finish: xor-shift-multiply
+    mixed *= _K3
+    mixed ^= mixed >> _SHIFT_B
+    mixed.sort()
+    distinct = np.empty(len(mixed), dtype=bool)
+    distinct[0] = True
+    np.not_equal(mixed[1:], mixed[:-1], out=distinct[1:])
+    return mixed[distinct]
 
 
-_LOW = _low_halves(_LANES)
-
-
-def _shingle_hashes(words: list[str]) -> array[int]:
-    """One 64-bit hash per distinct 3-word shingle, mixed from the words' cached hashes.
-
-    All shingles are mixed at once: the word hashes sit in the low halves of 128-bit lanes of one
-    big integer, so a multiplication by a 64-bit constant stays inside each lane and shifting by
-    one lane lines every word up with the next one; every step is one C-level operation.
-    """
-    count = len(words) - SHINGLE_WORDS + 1
-    lanes = array("Q", bytes(16 * len(words)))
-    lanes[::2] = array("Q", map(_WORD_HASHES.__getitem__, words))
-    first = int.from_bytes(lanes, _ORDER)
-    low = _LOW if len(words) < _LANES else _low_halves(len(words) + 1)
-    mixed = first ^ ((first >> 128) * _K1 & low) ^ ((first >> 256) * _K2 & low)
-    mixed = ((mixed ^ (mixed >> 32)) & low) * _K3 & low  # a nonlinear finish: xor-shift-multiply
-    mixed ^= mixed >> 29
-    lanes = array("Q", (mixed & low).to_bytes(16 * (len(words) + 1), _ORDER)[: 16 * count])
-    return array("Q", set(lanes[::2]))
-
-
-_COLUMN_BYTES = 65536
-_BIT_MASKS = [int.from_bytes(bytes([1 << bit]) * _COLUMN_BYTES, "little") for bit in range(8)]
-
-
-def _majority(hashes: array[int]) -> int:
-    """Set each bit held by more than half of ``hashes``.
-
-    Counted per byte column: one big integer per column, one popcount per bit (branch-free,
-    unlike counting bytes, which mispredicts on random data).
-    """
-    if _ORDER == "big":
-        hashes.byteswap()
-    data, half = hashes.tobytes(), len(hashes) // 2
-    masks = (
-        _BIT_MASKS
-        if len(hashes) <= _COLUMN_BYTES
-        else [int.from_bytes(bytes([1 << bit]) * len(hashes), "little") for bit in range(8)]
-    )
-    result = 0
-    for column in range(8):
-        values = int.from_bytes(data[column::8], "little")
-        byte = 0
-        for bit, mask in enumerate(masks):
-            if (values & mask).bit_count() > half:
-                byte |= 1 << bit
-        result |= byte << (8 * column)
-    return result
+def _majority(hashes: np.ndarray) -> int:
+    """Set each bit held by more than half of ``hashes``."""
+    as_bytes = hashes.astype("<u8", copy=False).view(np.uint8)
+    counts = np.unpackbits(as_bytes, bitorder="little").reshape(-1, 64).sum(axis=0, dtype=np.int64)
+    held = np.packbits(counts > len(hashes) // 2, bitorder="little")
+    return int.from_bytes(held.tobytes(), "little")
 
 
 def hamming(a: int, b: int) -> int:

@@ -1,6 +1,6 @@
 """Fault 6: the disk under the embedded stream log fills up.
 
-On a real tiny filesystem (a 256 KiB tmpfs; needs root and mount) publishing fails with a clear
+On a real tiny filesystem (a 1 MiB tmpfs; needs root and mount) publishing fails with a clear
 "disk full" error naming the log file, the log stays intact, and once the filesystem grows again
 the retained events are written and publishing resumes — every event readable, in order. With
 the log's own size cap (``max_size_mb``) space comes back through retention once consumers have
@@ -49,7 +49,7 @@ def integrity(path: Path) -> tuple[str, int, int]:
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "tiny"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
                              capture_output=True, text=True, check=False)  # fmt: skip
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tiny tmpfs here (needs root): {mounted.stderr.strip()}")
@@ -91,7 +91,7 @@ def test_full_filesystem_then_space_returns(tiny_disk: Path) -> None:
     finally:
         stream.close()
     assert integrity(path)[0] == "ok"
-    print(f"disk full: tmpfs 256 KiB full after {rows} of {published} events; all "
+    print(f"disk full: tmpfs 1 MiB full after {rows} of {published} events; all "
           f"{published + 20} readable after it grew")
 
 

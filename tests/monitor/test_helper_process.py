@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from monitor.agencies import AgencyDirectory
 from monitor.consumer import HELPER_BACKLOG, MonitorConsumer
-from monitor.helper import Helper
+from monitor.helper import Chunk, Helper
 from monitor.judge import Judge
 from monitor.models import ArticleRow, ClassificationRow
 from monitor.relevance import RelevanceClassifier
@@ -31,6 +32,9 @@ def stored_state(tmp_path: Path, name: str, *, helper: bool, kill_helper: bool =
     judge = Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES))
     if helper:  # started now, so that it can be killed before the first batch
         judge._helper = Helper(judge.classifier, judge.directory)
+        deadline = time.monotonic() + 60
+        while judge.helper_starting() and time.monotonic() < deadline:
+            time.sleep(0.05)  # until ready, articles are judged here, not by the helper
     if kill_helper:
         os.kill(next(iter(judge._helper._pool._processes)), signal.SIGKILL)
     sessions = open_database(f"sqlite:///{tmp_path / (name + '.db')}")
@@ -53,9 +57,21 @@ def stored_state(tmp_path: Path, name: str, *, helper: bool, kill_helper: bool =
         return [tuple(row) for row in rows]
 
 
-def test_helper_gives_exactly_the_one_process_result(tmp_path: Path) -> None:
+def test_helper_gives_exactly_the_one_process_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     alone = stored_state(tmp_path, "alone", helper=False)
+    by_helper: list[int] = []
+    original = Chunk.wait
+
+    def counting(self: Chunk):
+        if self.assessments is None:  # not judged here: the helper's result
+            by_helper.append(len(self.fields))
+        return original(self)
+
+    monkeypatch.setattr(Chunk, "wait", counting)
     shared = stored_state(tmp_path, "shared", helper=True)
+    assert sum(by_helper) > 0  # the helper judged part of the batch
     assert shared == alone and len(alone) == HELPER_BACKLOG + 40
     assert any(row[5] for row in alone) and not all(row[5] for row in alone)
 
@@ -76,22 +92,32 @@ def test_the_consumer_starts_its_helper_beside_other_threads(
     threading.Thread(target=stop.wait, daemon=True).start()  # like the scheduler's thread
     judge = Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES))
     used: list[int] = []
-    original = Helper.assess
+    original = Helper.submit
 
-    def counting(self: Helper, fields, here, meanwhile):
-        found = original(self, fields, here, meanwhile)
-        used.append(len(found or ()))
-        return found
+    def counting(self: Helper, fields):
+        chunks = original(self, fields)
+        used.append(len(fields) if chunks else 0)
+        return chunks
 
     stream = open_stream(f"embedded://{tmp_path / 'stream.db'}")
-    for n in range(HELPER_BACKLOG + 10):
-        stream.publish(ARTICLES, "hg-so-tu-phap", collected(
-            f"https://sotp.gov.vn/b/{n}", title="Cải cách thủ tục hành chính", text=f"{BODY} {n}"))
-    stream.flush()
+
+    def backlog(folder: str) -> None:
+        for n in range(HELPER_BACKLOG + 10):
+            stream.publish(ARTICLES, "hg-so-tu-phap", collected(
+                f"https://sotp.gov.vn/{folder}/{n}", title="Cải cách thủ tục hành chính",
+                text=f"{BODY} {folder} {n}"))
+        stream.flush()
+
     consumer = MonitorConsumer(stream, open_database(f"sqlite:///{tmp_path / 'c.db'}"), judge,
                                helper=True)  # fmt: skip
-    monkeypatch.setattr(Helper, "assess", counting)
+    monkeypatch.setattr(Helper, "submit", counting)
     try:
+        backlog("b")  # starts the helper; judged here while it starts
+        assert len(consumer.run(until_idle=True).stored) == HELPER_BACKLOG + 10
+        deadline = time.monotonic() + 60
+        while judge.helper_starting() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        backlog("c")  # the next backlog is shared with the ready helper
         assert len(consumer.run(until_idle=True).stored) == HELPER_BACKLOG + 10
     finally:
         consumer.close()
