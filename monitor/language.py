@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import ahocorasick
+
 from cchc.vntext import nfc
 from monitor.fastfold import fold, folding_keeps_words
 from monitor.lexicon import normalise
@@ -115,7 +117,21 @@ _TAY_FOLDED: dict[str, list[str]] = {}  # folded form -> Tày words
 for _word in sorted(_TAY_WORDS):
     _TAY_FOLDED.setdefault(fold(_word), []).append(_word)
 _FOLDED_KNOWN = _HMONG_WORDS | _MIEN_WORDS | frozenset(_TAY_FOLDED)
-_TAY_START = re.compile(" (?:" + "|".join(_TAY_STRONG_STARTS) + ")")
+
+
+def _orthography_cues() -> ahocorasick.Automaton:
+    """Every known word as " word " (a whole word of normalised text) and every strong Tày
+    word start as " sl" (a word's beginning), found in one C pass over the text."""
+    automaton = ahocorasick.Automaton()
+    for word in _FOLDED_KNOWN:
+        automaton.add_word(f" {word} ", word)
+    for start in _TAY_STRONG_STARTS:
+        automaton.add_word(f" {start}", None)
+    automaton.make_automaton()
+    return automaton
+
+
+_ORTHOGRAPHY_CUES = _orthography_cues()
 
 
 def detect_language(*, title: str, text: str, hint: str = "") -> tuple[str, str]:
@@ -191,13 +207,14 @@ def _may_be_written_minority(title: str, text: str, lowered: str) -> bool:
     if not folding_keeps_words(lowered):
         return True
     folded = normalise(title) + normalise(text)
-    found = _FOLDED_KNOWN.intersection(folded.split(" "))
+    cues = [word for _end, word in _ORTHOGRAPHY_CUES.iter(folded)]
+    found = {word for word in cues if word is not None}
     if len(found & _HMONG_WORDS) >= 2 or len(found & _MIEN_WORDS) >= 2:
         return True
     if "oo" in folded and _TAY_DOUBLE_VOWEL.search(lowered):
         return True
     tay = sum(word in lowered for key in found for word in _TAY_FOLDED.get(key, ()))
-    return tay + len(_TAY_START.findall(folded)) >= 3
+    return tay + cues.count(None) >= 3  # Tày words found, and words with a Tày start
 
 
 def _by_hmong(words: list[str]) -> tuple[str, str] | None:

@@ -108,6 +108,13 @@ def test_tay_text() -> None:
     assert code(title="", text=unicodedata.normalize("NFD", TAY_TEXT)) == "tay"
 
 
+def test_tay_text_known_by_its_word_starts_alone() -> None:
+    """No listed Tày word, only words starting "sl", "pj", "bj", "mj", "kj": the pre-check that
+    spares Vietnamese texts the full orthography tests must still let this one through."""
+    text = "Slam pjoc slinh mjac kjeo bjac slao. Pjai slung mjam kjong slai bjuon."
+    assert detect_language(title="Bản tin", text=text)[0] == "tay"
+
+
 def test_vietnamese_with_some_tay_lookalikes_stays_vietnamese() -> None:
     text = VI_TEXT + " Buổi trưa cán bộ ăn mì, chiều đoàn viếng lăng và thăm bà con."
     assert code(title="Tin", text=text) == "vi"
