@@ -52,6 +52,8 @@ class Match:
 class Scope:
     agencies: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # "except": a group's member the rule does not bind (the
+    # department that receives the reports it asks for, say)
 
 
 @dataclass(frozen=True)
@@ -107,5 +109,6 @@ class Plan:
     def scope_agencies(self, scope: Scope) -> list[Agency]:
         return [
             a for a in self.agencies
-            if a.id in scope.agencies or set(a.groups) & set(scope.groups)
+            if (a.id in scope.agencies or set(a.groups) & set(scope.groups))
+            and a.id not in scope.excluded
         ]

@@ -119,7 +119,13 @@ class RuleReader:
             if "agencies" in found
             else ()
         )
-        scope = Scope(agencies=tuple(dict.fromkeys(agencies)), groups=tuple(dict.fromkeys(groups)))
+        excluded = (
+            values(context, "scope.except", found["except"][1], self._agency)
+            if "except" in found
+            else ()
+        )
+        scope = Scope(agencies=tuple(dict.fromkeys(agencies)), groups=tuple(dict.fromkeys(groups)),
+                      excluded=tuple(dict.fromkeys(excluded)))
         if not scope.agencies and not scope.groups:
             if any(_listed(value) is not False for _, value in found.values()):
                 return None  # every entry was wrong, and each is reported already
@@ -220,7 +226,7 @@ class RuleReader:
         if self._empty_scope(values.get("scope")):
             flag(
                 "scope",
-                "scope selects no agency: its groups have no members; add the "
+                "scope selects no agency: its groups have no members (or all are excepted); add the "
                 "group to some agencies' groups:",
             )
         return len(self.reader.problems) == before
@@ -229,7 +235,7 @@ class RuleReader:
         if scope is None:
             return False
         members = {a.id for a in self.agencies if set(a.groups) & set(scope.groups)}
-        return not scope.agencies and not members
+        return not set(scope.agencies) - set(scope.excluded) and not members - set(scope.excluded)
 
     def _build(self, rule_id: str, kind: str, values: dict[str, Any], line: int) -> Rule:
         low, high = values.get("target") or (1, None)

@@ -269,6 +269,25 @@ def test_scope_on_a_group_without_members(tmp_path: Path) -> None:
     assert "scope selects no agency" in problem.message
 
 
+def test_scope_except_leaves_out_an_agency_of_the_group(tmp_path: Path) -> None:
+    """A rule asking the departments to report to Sở Nội vụ does not bind Sở Nội vụ."""
+    text = VALID.replace("{groups: [so_ban_nganh]}", "{groups: [so_ban_nganh], except: [Sở Nội vụ]}")
+    plan = load_plan(write(tmp_path, text))
+    rule = next(r for r in plan.rules if r.id == "r-count")
+    assert [a.id for a in plan.scope_agencies(rule.scope)] == ["hg-so-tu-phap"]
+
+
+def test_scope_except_names_a_known_agency_and_leaves_someone(tmp_path: Path) -> None:
+    typo = VALID.replace("{groups: [so_ban_nganh]}", "{groups: [so_ban_nganh], except: [so noi vuu]}")
+    [problem] = validate_plan_files([write(tmp_path, typo)])
+    assert 'did you mean "hg-so-noi-vu"?' in problem.message
+    everyone = VALID.replace(
+        "{groups: [so_ban_nganh]}",
+        "{groups: [so_ban_nganh], except: [hg-so-noi-vu, hg-so-tu-phap]}")
+    [problem] = validate_plan_files([write(tmp_path, everyone, "b.yaml")])
+    assert "scope selects no agency" in problem.message
+
+
 def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
     text = (
         VALID.replace("    target: 5", "    tagret: 5")

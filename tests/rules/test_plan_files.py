@@ -67,6 +67,23 @@ def test_plans_run_through_the_engine(plans: dict[str, Plan]) -> None:
         assert {v.rule for v in verdicts} == {r.id for r in plan.rules}
 
 
+@pytest.mark.parametrize(("plan_id", "rule_prefix", "recipient"), [
+    ("ha-giang-2024", "hg-v7-", "hg-so-noi-vu"),  # "báo cáo ... về UBND tỉnh (qua Sở Nội vụ)"
+    ("ninh-thuan-2024", "nt-iv1b-", "nt-so-noi-vu"),  # "báo cáo ... gửi Sở Nội vụ"
+    ("thua-thien-hue-2019", "hue-iv-", "hue-so-tttt"),  # "báo cáo ... gửi Sở TT&TT"
+])
+def test_the_recipient_of_reports_is_not_asked_to_send_them(
+    plans: dict[str, Plan], plan_id: str, rule_prefix: str, recipient: str
+) -> None:
+    """The rule binds the department's group, of which the recipient is a member: without the
+    exception it was told, every period, that it had not reported to itself."""
+    plan = plans[plan_id]
+    verdicts = [v for v in evaluate_plans([plan], EvaluationInput(), plan.ends)
+                if v.rule.startswith(rule_prefix)]
+    assert verdicts and recipient not in {v.agency for v in verdicts}
+    assert len({v.agency for v in verdicts}) > 5  # everyone else still reports
+
+
 # ---- Hà Giang 2024 ----
 
 HG_FIXED = {
