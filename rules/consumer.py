@@ -75,7 +75,7 @@ class RulesConsumer:
             with self.sessions() as session:
                 data = load_input(session, self.plans, today)
                 self.evaluator = IncrementalEvaluator(self.plans, data, today)
-                store_verdicts(session, self.evaluator.verdicts())
+                store_verdicts(session, self.evaluator.verdicts(), complete=True)
                 session.commit()
             self.as_of, self.built_at = today, time.monotonic()
             log.info("rules: evaluator built for %s", today)

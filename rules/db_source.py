@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -133,17 +133,22 @@ def _exemptions(session: Session, plans: list[Plan], known: datetime) -> list[Ex
 
 
 def store_verdicts(session: Session, verdicts: Iterable[Verdict], *, overwrite: bool = True,
-                   chunk: int = 500) -> int:
+                   complete: bool = False, chunk: int = 500) -> int:
     """One EvaluationRow per (plan, rule, agency, period, as_of); returns rows given.
 
     ``overwrite=False`` keeps a row already stored for the same key: a report made for a past
-    date is then never rewritten by a later evaluation that knows more."""
+    date is then never rewritten by a later evaluation that knows more. ``complete``: the
+    verdicts are the whole evaluation of each plan they name for their as-of date, so a row
+    of that plan and date that is not among them goes (with ``overwrite`` only): a rule or an
+    agency the edited plan no longer binds must not stay on the matrix."""
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise ValueError(f"store_verdicts supports SQLite and PostgreSQL, not {dialect}")
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
     now = datetime.now(UTC)
     rows = [_row(verdict, now) for verdict in verdicts]
+    if complete and overwrite:
+        _remove_stale(session, rows, chunk)
     for start in range(0, len(rows), chunk):
         statement = insert(EvaluationRow).values(rows[start:start + chunk])
         keys = ["plan_id", "rule_id", "agency_id", "period", "as_of"]
@@ -153,6 +158,22 @@ def store_verdicts(session: Session, verdicts: Iterable[Verdict], *, overwrite: 
                 "plan_sha256", "count", "target", "status", "result", "computed_at")},
         ) if overwrite else statement.on_conflict_do_nothing(index_elements=keys))
     return len(rows)
+
+
+def _remove_stale(session: Session, rows: list[dict[str, object]], chunk: int) -> None:
+    """Delete the stored rows of each (plan, as_of) in ``rows`` that ``rows`` do not hold."""
+    fresh: dict[tuple[object, object], set[tuple[object, object, object]]] = {}
+    for row in rows:
+        key = (row["plan_id"], row["as_of"])
+        fresh.setdefault(key, set()).add((row["rule_id"], row["agency_id"], row["period"]))
+    table = EvaluationRow
+    for (plan_id, as_of), keys in fresh.items():
+        stored = session.execute(
+            select(table.id, table.rule_id, table.agency_id, table.period)
+            .where(table.plan_id == plan_id, table.as_of == as_of))
+        stale = [row_id for row_id, *key in stored if tuple(key) not in keys]
+        for start in range(0, len(stale), chunk):
+            session.execute(delete(table).where(table.id.in_(stale[start:start + chunk])))
 
 
 def _row(verdict: Verdict, now: datetime) -> dict[str, object]:

@@ -37,7 +37,8 @@ def evaluate_and_store(session: Session, plans: list[Any], as_of: date) -> int:
 
     data = load_input(session, plans, as_of)
     verdicts = evaluate_plans(plans, data, as_of)
-    store_verdicts(session, verdicts, overwrite=as_of >= today())  # a past report is kept
+    store_verdicts(session, verdicts, overwrite=as_of >= today(),  # a past report is kept
+                   complete=True)
     session.commit()
     log.info("evaluated %d plan(s) as of %s on demand: %d verdicts", len(plans), as_of,
              len(verdicts))

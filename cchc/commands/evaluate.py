@@ -34,7 +34,7 @@ def run_evaluation(app: AppContext, plan_files: list[Path] | None, as_of: date,
                           known_at=end_of_day(known_at) if known_at else None)
         verdicts = evaluate_plans(plans, data, as_of)
         if known_at is None:
-            store_verdicts(session, verdicts,
+            store_verdicts(session, verdicts, complete=True,
                            overwrite=as_of >= today_in(app.settings.timezone))
             session.commit()
     if agency:

@@ -142,3 +142,33 @@ def test_reprocess_with_a_new_threshold_re_evaluates(home: Path, tmp_path: Path)
     assert done.returncode == 0, done.stderr
     changed = int(done.stdout.split("bài: ")[1].split(" đổi kết luận CCHC")[0])
     assert changed > 0 and "Đã đánh giá lại và lưu" in done.stdout, done.stdout
+
+
+def test_evaluating_today_again_drops_cells_an_edited_plan_no_longer_binds(
+    home: Path, tmp_path: Path
+) -> None:
+    """hg-v7 asks the departments to report through Sở Nội vụ, which the plan excepts; a
+    database evaluated with the plan before that edit must lose Sở Nội vụ's hg-v7 cell when
+    today is evaluated again (a past date's stored report is kept as it was)."""
+    import sqlite3
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    plan = (Path(__file__).resolve().parents[2] / "plans" / "ha-giang-2024.yaml").read_text(
+        encoding="utf-8")
+    before = tmp_path / "before" / "ha-giang-2024.yaml"
+    before.parent.mkdir()
+    before.write_text(plan.replace(", except: [hg-so-noi-vu]", ""), encoding="utf-8")
+
+    def cells() -> set[str]:
+        with sqlite3.connect(home / "demo" / "cchc.db") as db:
+            return {agency for (agency,) in db.execute(
+                "SELECT agency_id FROM evaluations WHERE rule_id = 'hg-v7-bao-cao-dinh-ky' "
+                "AND as_of = ?", (today,))}
+
+    assert cchc(home, "evaluate", "--plan", str(before), "--as-of", today).returncode in (0, 1)
+    assert "hg-so-noi-vu" in cells()
+    assert cchc(home, "evaluate", "--plan", "plans/ha-giang-2024.yaml", "--as-of",
+                today).returncode in (0, 1)
+    assert "hg-so-noi-vu" not in cells() and "hg-so-tu-phap" in cells()

@@ -149,3 +149,29 @@ def test_a_stored_past_report_is_not_rewritten_unless_asked(session: Session) ->
     store_verdicts(session, later, overwrite=True)
     counts = {row.agency_id: row.count for row in session.scalars(select(EvaluationRow))}
     assert counts["a1"] == 2
+
+
+def test_a_whole_evaluation_removes_cells_the_plan_no_longer_binds(session: Session) -> None:
+    """After a plan edit that takes an agency out of a rule's scope (``except``), re-evaluating
+    the same date must not leave its old verdict on the matrix; partial stores (the rules
+    consumer's changed verdicts) and kept past reports remove nothing."""
+    store_items(session, [item(date(2024, 1, 5))])
+    as_of = date(2024, 1, 10)
+    both = evaluate_plan(QUARTERLY, load_input(session, [QUARTERLY], as_of), as_of)
+    assert {v.agency for v in both} == {"a1", "a2"}
+    store_verdicts(session, both)
+    without_a2 = [v for v in both if v.agency != "a2"]  # what the edited plan evaluates
+
+    def stored() -> set[str]:
+        return {row.agency_id for row in session.scalars(select(EvaluationRow))}
+
+    store_verdicts(session, without_a2)  # a partial store: the rest stays
+    assert stored() == {"a1", "a2"}
+    store_verdicts(session, without_a2, complete=True, overwrite=False)  # a past report
+    assert stored() == {"a1", "a2"}
+    store_verdicts(session, without_a2, complete=True)
+    assert stored() == {"a1"}
+    store_verdicts(session, evaluate_plan(QUARTERLY, load_input(
+        session, [QUARTERLY], date(2024, 1, 11)), date(2024, 1, 11)), complete=True)
+    assert {(r.agency_id, r.as_of.day) for r in session.scalars(select(EvaluationRow))} == {
+        ("a1", 10), ("a1", 11), ("a2", 11)}  # another date's evaluation leaves this one alone
