@@ -51,7 +51,7 @@ class Base(DeclarativeBase):
     pass
 
 
-def _fit(row: Base, key: str, value: str | None) -> str | None:
+def fit_text(row: Base | type[Base], key: str, value: str | None) -> str | None:
     """Cut a text to its column's length: PostgreSQL refuses a longer value and would fail the
     whole batch on every retry (SQLite never complains, so only production would see it)."""
     length = row.__table__.c[key].type.length
@@ -110,7 +110,7 @@ class ArticleRow(Base):
     @validates("author", "source_line", "section", "kind", "language", "agency_id",
                "attribution", "channel_id", "source_id")
     def _fit_text(self, key: str, value: str | None) -> str | None:
-        return _fit(self, key, value)
+        return fit_text(self, key, value)
 
 
 class SnapshotRow(Base):
@@ -150,7 +150,7 @@ class SourceHealthRow(Base):
 
     @validates("source_id", "agency_id", "outcome")
     def _fit_text(self, key: str, value: str | None) -> str | None:
-        return _fit(self, key, value)
+        return fit_text(self, key, value)
 
 
 class ProcessedEventRow(Base):

@@ -39,6 +39,7 @@ from monitor.models import (
     ProcessedEventRow,
     SnapshotRow,
     SourceHealthRow,
+    fit_text,
 )
 from stream.events import Envelope
 
@@ -238,12 +239,16 @@ class EventApplier:
 
 
 def fields_of(payload: dict) -> Fields:
-    """What the judgement reads of an ``article.collected`` event, as the store keeps it: the
-    consumer hands it to the helper process before the event is applied."""
+    """What the judgement reads of an ``article.collected`` event, as the store keeps it (short
+    fields cut to their columns): the consumer hands it to the helper process before the event
+    is applied, and ``cchc reprocess`` later judges the same values."""
+    def cut(key: str) -> str:  # as the stored row keeps it, so that reprocessing agrees
+        return fit_text(ArticleRow, key, nfc(payload.get(key))) or ""
+
     return Fields(
         url=payload["url"], title=nfc(payload.get("title")), text=nfc(payload.get("text")),
-        section=nfc(payload.get("section")), source_line=nfc(payload.get("source_line")),
-        author=nfc(payload.get("author")), duration_seconds=payload.get("duration_seconds"),
+        section=cut("section"), source_line=cut("source_line"), author=cut("author"),
+        duration_seconds=payload.get("duration_seconds"),
         hints={
             "site_owner": payload.get("agency_id") or "",
             "kind": payload.get("kind_hint") or "",

@@ -243,3 +243,20 @@ def test_an_imported_record_of_a_crawled_page_leaves_the_page_as_crawled(session
         row = session.scalars(select(ArticleRow)).one()
         assert row.text == BODY and crawled is not None and crawled.cchc
         assert session.get(ClassificationRow, row.id).cchc
+
+
+def test_a_long_credit_line_is_judged_on_arrival_as_reprocessing_judges_it(sessions) -> None:
+    """The stored row keeps a source line cut to its column (300 characters); arrival judged the
+    whole line, so an agency credited beyond the cut got the article until ``cchc reprocess``
+    gave it back to the site owner: an auditor re-running the judgement must get the same."""
+    judge = Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES))
+    event = collected("https://congtt.gov.vn/a/1", owner="hg-cong-ttdt",
+                      text=BODY.replace("Sở Tư pháp tỉnh Hà Giang", "Đơn vị"),
+                      source_line="Tin: " + "x " * 160 + "Nguồn: Sở Nội vụ tỉnh Hà Giang")
+    with sessions() as session:
+        EventApplier(judge).apply(session, event)
+        session.commit()
+        row = session.scalars(select(ArticleRow)).one()
+        on_arrival = row.agency_id
+        judge.assess(row)
+        assert row.agency_id == on_arrival
