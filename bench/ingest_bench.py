@@ -4,8 +4,9 @@
 ``MonitorConsumer`` (canonical URL, dedupe, relevance, kind, language, attribution, near-duplicate
 clusters, snapshot, ``article.stored``) into SQLite, until every published record is consumed;
 articles/s is over the whole publish + consume, by a monitor that is already running (warmed by
-a burst of 500 other articles: its helper process started, everything compiled). The mix is realistic: 60% CCHC, 40% other news,
-10% syndicated copies on the portal ("Nguồn: ..." line), 3% updated re-fetches, 1% redeliveries.
+a burst of 500 other articles: its helper process started, everything compiled). The mix is
+realistic: 60% CCHC, 40% other news, 10% syndicated copies on the portal ("Nguồn: ..." line), 3%
+updated re-fetches, 1% redeliveries.
 Re-fetched pages change their HTML, so each is a new article version. The monitor runs as
 deployed (a helper process judges part of each large batch when the machine has two cores) and,
 for comparison, in one process. Baseline in the same run: a bare loop that JSON-decodes the same

@@ -55,6 +55,10 @@ class Scope:
     excluded: tuple[str, ...] = ()  # "except": a group's member the rule does not bind (the
     # department that receives the reports it asks for, say)
 
+    def binds(self, agency: Agency) -> bool:
+        return ((agency.id in self.agencies or bool(set(agency.groups) & set(self.groups)))
+                and agency.id not in self.excluded)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -107,8 +111,4 @@ class Plan:
         return None
 
     def scope_agencies(self, scope: Scope) -> list[Agency]:
-        return [
-            a for a in self.agencies
-            if (a.id in scope.agencies or set(a.groups) & set(scope.groups))
-            and a.id not in scope.excluded
-        ]
+        return [agency for agency in self.agencies if scope.binds(agency)]

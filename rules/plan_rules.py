@@ -234,8 +234,7 @@ class RuleReader:
     def _empty_scope(self, scope: Scope | None) -> bool:
         if scope is None:
             return False
-        members = {a.id for a in self.agencies if set(a.groups) & set(scope.groups)}
-        return not set(scope.agencies) - set(scope.excluded) and not members - set(scope.excluded)
+        return not any(scope.binds(agency) for agency in self.agencies)
 
     def _build(self, rule_id: str, kind: str, values: dict[str, Any], line: int) -> Rule:
         low, high = values.get("target") or (1, None)

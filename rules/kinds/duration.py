@@ -32,11 +32,9 @@ class DurationKind(RuleKind):
                 return None
             return why
 
-        kept = [item for item in selection.items if why_not(item) is None]
-        rejected = tuple(
-            (item, f"out_of_range: {why}") for item in selection.items
-            if (why := why_not(item)) is not None
-        )
+        judged = [(item, why_not(item)) for item in selection.items]
+        kept = [item for item, why in judged if why is None]
+        rejected = tuple((item, f"out_of_range: {why}") for item, why in judged if why is not None)
         kept_ids = {item.article_id for item in kept}
         compliant = Selection(
             tuple(kept),

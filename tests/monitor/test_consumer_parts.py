@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from monitor import consumer as consumer_module
 from monitor.agencies import AgencyDirectory
+from monitor.assessment import Fields
 from monitor.consumer import MonitorConsumer
 from monitor.judge import Judge
 from monitor.models import ArticleRow, ClassificationRow, ProcessedEventRow
@@ -69,10 +70,11 @@ def test_a_failed_part_keeps_the_parts_before_it_and_the_poll_is_redelivered(
 
 def test_foreseen_fields_are_the_fields_the_store_judges(sessions) -> None:
     """The helper judges what ``fields_of`` makes of an event before the event is applied; the
-    store then takes that judgement only for equal fields, so they must be equal."""
+    store then takes that judgement only for equal fields, so they must be equal, and equal to
+    what reprocessing reads back from the stored row."""
     judge = Judge(RelevanceClassifier(), AgencyDirectory(AGENCIES))
     event = collected("https://sotp.gov.vn/a/1", title="Cải cách  hành chính", text=BODY,
-                      source_line="Nguồn: Sở Tư pháp")
+                      source_line="Nguồn: Sở Tư pháp " + "x" * 400)  # cut when stored
     seen: list = []
     original = judge.assess_all
 
@@ -83,4 +85,7 @@ def test_foreseen_fields_are_the_fields_the_store_judges(sessions) -> None:
     judge.assess_all = recording
     with sessions() as session:
         EventApplier(judge).apply_batch(session, [event])
+        session.commit()
+        stored = session.scalars(select(ArticleRow)).one()
+        assert Fields.of(stored) == fields_of(event.payload)  # what `cchc reprocess` judges
     assert seen == [fields_of(event.payload)]
