@@ -16,7 +16,9 @@ from typing import Any
 import ahocorasick
 import yaml
 
-from monitor.fastfold import fold_unspaced, remember_recent
+from monitor.fastfold import _textscan, fold_unspaced, remember_recent
+
+mark_punctuation = _textscan.mark_punctuation if _textscan is not None else None
 
 _OTHER_SPACE = re.compile(r"[^\S ]")
 _PUNCT = re.compile(r"[^\w\s]+[\W_]*")  # spaces before a run are collapsed with the rest
@@ -27,7 +29,13 @@ def normalise(text: str) -> str:
     """Folded text with each run of punctuation as a "|" word, padded so phrases match on word
     edges: "điện tử, chữ ký" must not match "tự chủ". Remembered: relevance and language both
     read an article's title and body this way."""
-    marked = _PUNCT.sub(" | ", fold_unspaced(text).replace("_", " "))
+    folded = fold_unspaced(text)
+    return mark_punctuation(folded) if mark_punctuation else _mark_punctuation_steps(folded)
+
+
+def _mark_punctuation_steps(folded: str) -> str:
+    """``normalise`` of folded text (the extension's reference)."""
+    marked = _PUNCT.sub(" | ", folded.replace("_", " "))
     return " " + " ".join(marked.split()) + " "
 
 

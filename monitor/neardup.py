@@ -14,7 +14,7 @@ from hashlib import blake2b
 
 import numpy as np
 
-from monitor.fastfold import fold, fold_lines_unspaced
+from monitor.fastfold import _textscan, fold, fold_lines_unspaced
 
 SHINGLE_WORDS = 3
 MIN_WORDS = 30
@@ -54,6 +54,8 @@ def simhash(text: str, title: str = "") -> int:
         short = " ".join(_WORD.findall(fold(text)))
         titled = " ".join(_WORD.findall(fold(title)))
         return _to_signed(_stable_hash(f"short\x00{titled}\x00{short}" if titled else "short\x00" + short))
+    if _textscan is not None:  # the same steps in C
+        return _to_signed(_textscan.shingle_simhash(words, _WORD_HASHES))
     return _to_signed(_majority(_shingle_hashes(words)))
 
 

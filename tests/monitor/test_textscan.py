@@ -1,0 +1,92 @@
+"""The C text passes (``monitor/_textscan.c``) against the Python code they replace, which stays
+their reference: on generated text of every kind and on the labelled Vietnamese news."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monitor import fastfold, lexicon, neardup
+from monitor.fastfold import _describe, _unmarked_lower_steps
+
+if fastfold._textscan is None:  # under CCHC_REQUIRE_ALL=1 (scripts/test) this skip fails
+    pytest.skip("monitor._textscan was not built (no C compiler when the package was installed): "
+                "`pip install -e .` again with gcc", allow_module_level=True)
+textscan = fastfold._textscan
+
+MANY = settings(max_examples=600, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow])
+VIETNAMESE = "ạảãàáâậầấẩẫăắằặẳẵóòọõỏôộổỗồốơờớợởỡéèẻẹẽêếềệểễúùủũụưựữửừứíìỉịĩýỳỷỵỹđ"
+# letters of other scripts, marks kept or dropped by NFD, the final-sigma letter, a digraph (ǅ),
+# a dotted capital (İ), Hangul syllables (several letters in NFD), characters beyond the BMP
+SPECIAL = "ΣσςΑΩДжİǅǄﬁ한글\u0301\u0345\u0f39\u1b44\ua953\u302e\U0001d165\U0001f600"
+texts = st.text(st.one_of(
+    st.sampled_from(VIETNAMESE + VIETNAMESE.upper() + SPECIAL),
+    st.sampled_from(" \t\n\r\u00a0\u2028_.,;:!?-–—()[]\"'|/%…"),
+    st.characters(codec="utf-8"),
+    st.characters(min_codepoint=0x20, max_codepoint=0x7e),
+), max_size=80)
+
+
+def labelled_texts(corpus_dir: Path) -> list[str]:
+    items = [json.loads(line) for line in (corpus_dir / "cchc-dev.jsonl").open(encoding="utf-8")]
+    return [text for item in items for text in (item["title"], item["text"])]
+
+
+@MANY
+@given(texts)
+def test_folding_is_the_reference_or_defers_to_it(text: str) -> None:
+    folded = textscan.fold_bmp(text)
+    if folded is None:  # only for text that a character's table entry cannot fold alone
+        assert any(ord(char) >= 0x10000 or _describe(char) is None for char in text)
+    else:
+        assert folded == _unmarked_lower_steps(text)
+
+
+@MANY
+@given(texts)
+def test_punctuation_marking_is_the_reference(text: str) -> None:
+    assert textscan.mark_punctuation(text) == lexicon._mark_punctuation_steps(text)
+
+
+@MANY
+@given(st.lists(st.sampled_from(["cai", "cach", "hanh", "chinh", "mot", "cua", "so", "noi",
+                                 "vu", "2024", "x", "đ", "thủ"]), min_size=3, max_size=120))
+def test_simhash_of_shingles_is_the_reference(words: list[str]) -> None:
+    """Word lists with many repeated shingles: only distinct ones vote."""
+    expected = neardup._majority(neardup._shingle_hashes(words))
+    assert textscan.shingle_simhash(words, neardup._WORD_HASHES) == expected
+
+
+def test_the_labelled_news_folds_marks_and_hashes_as_the_reference(corpus_dir: Path) -> None:
+    checked = 0
+    for text in labelled_texts(corpus_dir):
+        nfd = unicodedata.normalize("NFD", text)
+        for form in (text, nfd):
+            folded = textscan.fold_bmp(form)
+            assert folded == _unmarked_lower_steps(form)
+            assert textscan.mark_punctuation(folded) == lexicon._mark_punctuation_steps(folded)
+        words = neardup._body_words(text)
+        if len(words) >= 3:
+            assert textscan.shingle_simhash(words, neardup._WORD_HASHES) == neardup._majority(
+                neardup._shingle_hashes(words))
+            checked += 1
+    assert checked > 100
+
+
+def test_characters_that_fold_apart_from_their_neighbours_go_to_the_reference() -> None:
+    assert _describe("Σ") is None  # "ΟΔΟΣ".lower() ends in ς, "ΣΑ".lower() starts with σ
+    assert _describe("\u1b44") is None  # a kept mark (Mc) that NFD reorders
+    assert textscan.fold_bmp("ΟΔΟΣ ΣΑ") is None
+    assert fastfold.fold("ΟΔΟΣ ΣΑ") == "οδος σα"
+    assert textscan.fold_bmp("Người ĐÃ İ ǅ") == "nguoi da i ǆ"  # ǅ has no canonical parts
+    hangul = textscan.fold_bmp("한")  # one syllable, three letters (jamo) in NFD
+    assert hangul == _unmarked_lower_steps("한") and len(hangul) == 3
+    assert textscan.fold_bmp("a\U0001f600") is None  # beyond the BMP: the reference
+    with pytest.raises(ValueError):
+        textscan.shingle_simhash(["two", "words"], neardup._WORD_HASHES)
