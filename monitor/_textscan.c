@@ -205,6 +205,22 @@ mark_punctuation(PyObject *module, PyObject *text)
     return finish(&out);
 }
 
+static PyObject *
+word_count(PyObject *module, PyObject *text)
+{
+    if (!is_str(text, "word_count"))
+        return NULL;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), words = 0;
+    int kind = PyUnicode_KIND(text), in_word = 0;
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        int space = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
+        words += !space && !in_word;
+        in_word = !space;
+    }
+    return PyLong_FromSsize_t(words);
+}
+
 /* cache[word] of each word of a list, in a new PyMem buffer; a dict's __missing__ (not its
  * __getitem__) is called for absent words. */
 static uint64_t *
@@ -336,6 +352,7 @@ static PyMethodDef methods[] = {
      "The folded, unspaced text (fastfold's _unmarked_lower), or None: use the reference."},
     {"mark_punctuation", mark_punctuation, METH_O,
      "lexicon.normalise's last step: each punctuation run a \"|\" word, single spaces, padded."},
+    {"word_count", word_count, METH_O, "len(text.split()), without making the words."},
     {"shingle_simhash", shingle_simhash, METH_VARARGS,
      "shingle_simhash(words, cache): neardup's majority of its shingle hashes, as an unsigned int."},
     {NULL, NULL, 0, NULL},

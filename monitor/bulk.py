@@ -78,7 +78,8 @@ def insert_new(session: Session, model: type, rows: list[dict[str, object]]) -> 
     one duplicate must never fail a whole batch on every redelivery."""
     dialect = session.get_bind().dialect.name
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert_for(model).on_conflict_do_nothing(), rows)
+    # the table, not the mapped class: a Core executemany, without the ORM's per-row bookkeeping
+    session.execute(insert_for(model.__table__).on_conflict_do_nothing(), rows)
 
 
 def processed_ids(session: Session, event_ids: Iterable[str]) -> set[str]:

@@ -65,6 +65,11 @@ def fold_unspaced(text: str | None) -> str:
     return reference_fold(text) if lowered is None else lowered
 
 
+def word_count(text: str) -> int:
+    """``len(text.split())``, without making the words when the C extension was built."""
+    return _textscan.word_count(text) if _textscan is not None else len(text.split())
+
+
 def folding_keeps_words(text: str) -> bool:
     """True when the words of ``fold(text)`` are the folded words of ``text``: no combining mark
     (dropping one would join the letters around it) and nothing beyond the BMP."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from monitor.fastfold import fold
+from monitor.fastfold import fold, word_count
 
 KINDS = ("tin", "bai", "phong_su", "chuyen_muc", "chuong_trinh", "video")
 PROGRAMME_MIN_SECONDS = 600
@@ -119,7 +119,7 @@ def detect_kind(
         return "video", f"có thời lượng {_minutes(duration_seconds)}"
     if _SERIES.match(fold(title)):
         return "bai", "tiêu đề là một kỳ của loạt bài"
-    words = len(text.split())
+    words = word_count(text)
     if words >= ARTICLE_MIN_WORDS:
         return "bai", f"bài dài {words} từ"
     return "tin", f"tin ngắn ({words} từ)" if text else "mặc định: tin"

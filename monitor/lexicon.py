@@ -20,7 +20,6 @@ from monitor.fastfold import _textscan, fold_unspaced, remember_recent
 
 mark_punctuation = _textscan.mark_punctuation if _textscan is not None else None
 
-_OTHER_SPACE = re.compile(r"[^\S ]")
 _PUNCT = re.compile(r"[^\w\s]+[\W_]*")  # spaces before a run are collapsed with the rest
 
 
@@ -93,7 +92,7 @@ class Lexicon:
         return cls.from_mapping(yaml.safe_load(text))
 
     def hits(self, normalised: str) -> list[Hit]:
-        """Phrases found in already normalised text, longest match first at each position."""
+        """Phrases found in ``normalise`` output, longest match first at each position."""
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
         for phrase, start in self._matches(normalised):
@@ -107,12 +106,9 @@ class Lexicon:
         ``normalise`` output (single spaces, padded) goes through the Aho-Corasick automaton of
         every phrase form with its edge spaces, which reports all matches in C; of those that
         start at one place the pattern's first alternative wins, and a match starts after the
-        previous one ended, exactly as with the regular expression, which still serves any
-        other spacing.
+        previous one ended: exactly what the regular expression (``_pattern``, the reference
+        the tests hold this to) finds in such text.
         """
-        if "  " in normalised or _OTHER_SPACE.search(normalised):
-            return [(self._canonical[m.group(1).replace(" | ", " ")], m.start())
-                    for m in self._pattern.finditer(normalised)]
         # (offset of the first letter, rank, key length, phrase) of every match
         found = sorted((end - size + 2, rank, size, phrase)
                        for end, (size, rank, phrase) in self._automaton.iter(normalised))

@@ -55,6 +55,12 @@ def test_punctuation_marking_is_the_reference(text: str) -> None:
 
 
 @MANY
+@given(texts)
+def test_word_count_is_the_number_of_split_words(text: str) -> None:
+    assert textscan.word_count(text) == len(text.split())
+
+
+@MANY
 @given(st.lists(st.sampled_from(["cai", "cach", "hanh", "chinh", "mot", "cua", "so", "noi",
                                  "vu", "2024", "x", "đ", "thủ"]), min_size=3, max_size=120))
 def test_simhash_of_shingles_is_the_reference(words: list[str]) -> None:
