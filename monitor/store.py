@@ -95,12 +95,25 @@ class _Version:
 class EventApplier:
     def __init__(self, judge: Judge) -> None:
         self.judge = judge
+        # id(event) -> (event, its NUL-free form, that form's fields): what ``foresee`` read
+        self._foreseen: dict[int, tuple[Envelope, Envelope, Fields]] = {}
 
     def foresee(self, events: Sequence[Envelope]) -> None:
         """Let the helper process (if any) start judging the articles of events about to be
-        applied, in the order they will be applied."""
-        self.judge.foresee([(event.id, fields_of(_without_nul(event).payload))
-                            for event in events if event.type == "article.collected"])
+        applied, in the order they will be applied; ``apply_batch`` reuses what was read."""
+        self._foreseen = {}
+        for event in events:
+            if event.type == "article.collected":
+                clean = _without_nul(event)
+                self._foreseen[id(event)] = (event, clean, fields_of(clean.payload))
+        self.judge.foresee([(seen[1].id, seen[2]) for seen in self._foreseen.values()])
+
+    def _read(self, event: Envelope) -> tuple[Envelope, Fields | None]:
+        """The event without NULs, and its fields when ``foresee`` read this very event."""
+        seen = self._foreseen.pop(id(event), None)
+        if seen is not None and seen[0] is event:
+            return seen[1], seen[2]
+        return _without_nul(event), None
 
     def apply(self, session: Session, event: Envelope) -> Stored | HealthStored | None:
         return self.apply_batch(session, [event])[0]
@@ -108,7 +121,8 @@ class EventApplier:
     def apply_batch(self, session: Session,
                     events: Sequence[Envelope]) -> list[Stored | HealthStored | None]:
         """What ``apply`` would return for each event in turn."""
-        events = [_without_nul(event) for event in events]
+        read = [self._read(event) for event in events]
+        events = [clean for clean, _fields in read]
         done = processed_ids(session, [event.id for event in events])
         urls = {e.payload["url"] for e in events if e.type == "article.collected"}
         canonical = {url: canonical_url(url) for url in urls}
@@ -118,13 +132,13 @@ class EventApplier:
         health: dict[int, HealthStored] = {}
         drafts: list[Draft] = []
         applied: list[dict[str, object]] = []
-        for number, event in enumerate(events):
+        for number, (event, fields) in enumerate(read):
             if event.id in done:
                 continue
             done.add(event.id)
             applied.append({"event_id": event.id, "processed_at": _now()})
             if event.type == "article.collected":
-                version = self._article(known, drafts, event, canonical)
+                version = self._article(known, drafts, event, canonical, fields)
                 if version:
                     versions[number] = version
             elif event.type == "source.health":
@@ -186,13 +200,13 @@ class EventApplier:
 
     def _article(
         self, known: dict[str, ArticleRow | Draft], drafts: list[Draft], event: Envelope,
-        canonical_of: dict[str, str],
+        canonical_of: dict[str, str], fields: Fields | None,
     ) -> _Version | None:
         payload = event.payload
         url = payload["url"]
         canonical = canonical_of[url]
         html = payload.get("html") or ""
-        fields = fields_of(payload)
+        fields = fields if fields is not None else fields_of(payload)
         digest = hashlib.sha256((html or f"{fields.title}\n{fields.text}").encode("utf-8")).hexdigest()
         row = known.get(canonical)
         if row is not None and row.content_sha256 == digest:
