@@ -205,51 +205,33 @@ mark_punctuation(PyObject *module, PyObject *text)
     return finish(&out);
 }
 
+/* How many runs of characters that ``in_run`` accepts the text holds. */
+static PyObject *
+count_runs(PyObject *text, const char *function, int (*in_run)(Py_UCS4))
+{
+    if (!is_str(text, function))
+        return NULL;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), runs = 0;
+    int kind = PyUnicode_KIND(text), inside = 0;
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        int accepted = in_run(PyUnicode_READ(kind, data, i));
+        runs += accepted && !inside;
+        inside = accepted;
+    }
+    return PyLong_FromSsize_t(runs);
+}
+
+static int
+is_not_space(Py_UCS4 ch)
+{
+    return !Py_UNICODE_ISSPACE(ch);
+}
+
 static PyObject *
 word_count(PyObject *module, PyObject *text)
 {
-    if (!is_str(text, "word_count"))
-        return NULL;
-    Py_ssize_t length = PyUnicode_GET_LENGTH(text), words = 0;
-    int kind = PyUnicode_KIND(text), in_word = 0;
-    const void *data = PyUnicode_DATA(text);
-    for (Py_ssize_t i = 0; i < length; i++) {
-        int space = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
-        words += !space && !in_word;
-        in_word = !space;
-    }
-    return PyLong_FromSsize_t(words);
-}
-
-/* cache[word] of each word of a list, in a new PyMem buffer; a dict's __missing__ (not its
- * __getitem__) is called for absent words. */
-static uint64_t *
-word_hashes(PyObject *words, PyObject *cache)
-{
-    Py_ssize_t count = PyList_GET_SIZE(words);
-    uint64_t *values = PyMem_Malloc((count + 1) * sizeof(uint64_t));
-    if (values == NULL) {
-        PyErr_NoMemory();
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *word = PyList_GET_ITEM(words, i);
-        PyObject *value = PyDict_Check(cache) ? PyDict_GetItemWithError(cache, word) : NULL;
-        if (value != NULL) {
-            Py_INCREF(value);
-        }
-        else if (PyErr_Occurred() || (value = PyObject_GetItem(cache, word)) == NULL) {
-            PyMem_Free(values);
-            return NULL;
-        }
-        values[i] = PyLong_AsUnsignedLongLong(value);
-        Py_DECREF(value);
-        if (values[i] == (uint64_t)-1 && PyErr_Occurred()) {
-            PyMem_Free(values);
-            return NULL;
-        }
-    }
-    return values;
+    return count_runs(text, "word_count", is_not_space);
 }
 
 static const uint64_t K1 = 0x9E3779B97F4A7C15ULL, K2 = 0xBF58476D1CE4E5B9ULL,
@@ -270,30 +252,23 @@ flush_lanes(uint64_t lanes[8], uint64_t counts[64], int *in_lanes)
     *in_lanes = 0;
 }
 
+/* The SimHash of a sequence of word hashes: the majority, bit by bit, of its distinct 3-word
+ * shingle hashes (neardup._shingle_hashes and neardup._majority). */
 static PyObject *
-shingle_simhash(PyObject *module, PyObject *args)
+majority_of_shingles(const uint64_t *hashes, Py_ssize_t count)
 {
-    PyObject *words, *cache;
-    if (!PyArg_ParseTuple(args, "O!O:shingle_simhash", &PyList_Type, &words, &cache))
-        return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(words);
     if (count < 3) {
-        PyErr_SetString(PyExc_ValueError, "shingle_simhash needs at least three words");
+        PyErr_SetString(PyExc_ValueError, "a SimHash needs at least three words");
         return NULL;
     }
-    uint64_t *hashes = word_hashes(words, cache);
-    if (hashes == NULL)
-        return NULL;
     Py_ssize_t n = count - 2, slots = 8;
     while (slots < 2 * n)
         slots *= 2;
     /* the distinct shingle hashes, in an open-addressing set (0 marks a free slot, and a
      * shingle hash of 0 is counted apart) */
     uint64_t *seen = PyMem_Calloc(slots, sizeof(uint64_t));
-    if (seen == NULL) {
-        PyMem_Free(hashes);
+    if (seen == NULL)
         return PyErr_NoMemory();
-    }
     Py_ssize_t distinct = 0;
     int zero_seen = 0;
     uint64_t counts[64] = {0};
@@ -324,12 +299,148 @@ shingle_simhash(PyObject *module, PyObject *args)
     }
     flush_lanes(lanes, counts, &in_lanes);
     PyMem_Free(seen);
-    PyMem_Free(hashes);
     uint64_t held = 0;
     for (int bit = 0; bit < 64; bit++)
         if (counts[bit] > (uint64_t)distinct / 2)
             held |= (uint64_t)1 << bit;
     return PyLong_FromUnsignedLongLong(held);
+}
+
+/* re's \w on str: letters, digits and "_" */
+static inline int
+is_word_char(Py_UCS4 ch)
+{
+    if (ch < 0x80)
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+               (ch >= 'A' && ch <= 'Z');
+    return Py_UNICODE_ISALNUM(ch);
+}
+
+static int
+is_word_char_callback(Py_UCS4 ch)
+{
+    return is_word_char(ch);
+}
+
+static PyObject *
+word_runs(PyObject *module, PyObject *text)
+{
+    return count_runs(text, "word_runs", is_word_char_callback);
+}
+
+/* The hash of each word seen, by its letters, so that most words of a text are found here
+ * without making them Python strings; a word not here is asked of the Python cache (keyed
+ * blake2b, neardup._WORD_HASHES), whose value it keeps. Emptied when half full. */
+typedef struct {
+    uint64_t key;    /* FNV-1a of the code points */
+    uint64_t value;  /* the Python cache's hash of the word */
+    Py_ssize_t length;  /* 0: a free slot */
+    Py_UCS4 *chars;
+} KnownWord;
+
+#define KNOWN_SLOTS (1 << 16)
+static KnownWord known[KNOWN_SLOTS];
+static Py_ssize_t known_used;
+
+static void
+forget_words(void)
+{
+    for (Py_ssize_t i = 0; i < KNOWN_SLOTS; i++) {
+        PyMem_Free(known[i].chars);
+        known[i].chars = NULL;
+        known[i].length = 0;
+    }
+    known_used = 0;
+}
+
+/* The hash of text[start:end], a word; -1 with an exception set on failure. */
+static int
+hash_of_word(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+             uint64_t key, PyObject *cache, uint64_t *out)
+{
+    Py_ssize_t length = end - start, slot = (Py_ssize_t)(key & (KNOWN_SLOTS - 1));
+    for (; known[slot].length != 0; slot = (slot + 1) & (KNOWN_SLOTS - 1)) {
+        KnownWord *entry = &known[slot];
+        if (entry->key != key || entry->length != length)
+            continue;
+        Py_ssize_t j = 0;
+        while (j < length && entry->chars[j] == PyUnicode_READ(kind, data, start + j))
+            j++;
+        if (j == length) {
+            *out = entry->value;
+            return 0;
+        }
+    }
+    PyObject *word = PyUnicode_Substring(text, start, end);
+    if (word == NULL)
+        return -1;
+    PyObject *value = PyObject_GetItem(cache, word);
+    Py_DECREF(word);
+    if (value == NULL)
+        return -1;
+    *out = PyLong_AsUnsignedLongLong(value);
+    Py_DECREF(value);
+    if (*out == (uint64_t)-1 && PyErr_Occurred())
+        return -1;
+    if (known_used >= KNOWN_SLOTS / 2) {
+        forget_words();
+        slot = (Py_ssize_t)(key & (KNOWN_SLOTS - 1));  /* the table is empty: the home slot */
+    }
+    Py_UCS4 *chars = PyMem_Malloc(length * sizeof(Py_UCS4));
+    if (chars == NULL)
+        return 0;  /* not kept: the hash is still right */
+    for (Py_ssize_t j = 0; j < length; j++)
+        chars[j] = PyUnicode_READ(kind, data, start + j);
+    known[slot] = (KnownWord){key, *out, length, chars};
+    known_used++;
+    return 0;
+}
+
+static PyObject *
+story_simhash(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *cache;
+    if (!PyArg_ParseTuple(args, "O!O:story_simhash", &PyList_Type, &lines, &cache))
+        return NULL;
+    uint64_t *values = NULL;  /* each word's hash, in order */
+    Py_ssize_t count = 0, capacity = 0;
+    for (Py_ssize_t n = 0; n < PyList_GET_SIZE(lines); n++) {
+        PyObject *line = PyList_GET_ITEM(lines, n);
+        if (!is_str(line, "story_simhash"))
+            goto error;
+        Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+        int kind = PyUnicode_KIND(line);
+        const void *data = PyUnicode_DATA(line);
+        Py_ssize_t i = 0;
+        while (i < length) {
+            if (!is_word_char(PyUnicode_READ(kind, data, i))) {
+                i++;
+                continue;
+            }
+            Py_ssize_t start = i;
+            uint64_t key = 0xcbf29ce484222325ULL;
+            for (Py_UCS4 ch; i < length && is_word_char(ch = PyUnicode_READ(kind, data, i)); i++)
+                key = (key ^ ch) * 0x100000001b3ULL;
+            if (count == capacity) {
+                capacity = capacity ? 2 * capacity : 1024;
+                uint64_t *grown = PyMem_Realloc(values, capacity * sizeof(uint64_t));
+                if (grown == NULL) {
+                    PyErr_NoMemory();
+                    goto error;
+                }
+                values = grown;
+            }
+            if (hash_of_word(line, kind, data, start, i, key, cache, &values[count]) < 0)
+                goto error;
+            count++;
+        }
+    }
+    PyObject *result = majority_of_shingles(values, count);
+    PyMem_Free(values);
+    return result;
+error:
+    PyMem_Free(values);
+    return NULL;
 }
 
 static PyObject *
@@ -353,8 +464,10 @@ static PyMethodDef methods[] = {
     {"mark_punctuation", mark_punctuation, METH_O,
      "lexicon.normalise's last step: each punctuation run a \"|\" word, single spaces, padded."},
     {"word_count", word_count, METH_O, "len(text.split()), without making the words."},
-    {"shingle_simhash", shingle_simhash, METH_VARARGS,
-     "shingle_simhash(words, cache): neardup's majority of its shingle hashes, as an unsigned int."},
+    {"word_runs", word_runs, METH_O, "len(re.findall(r'\\w+', text)), without making the words."},
+    {"story_simhash", story_simhash, METH_VARARGS,
+     "story_simhash(lines, cache): the SimHash (unsigned) of the words of these lines, each word's"
+     " hash from cache[word] (neardup's majority of distinct 3-word shingles)."},
     {NULL, NULL, 0, NULL},
 };
 

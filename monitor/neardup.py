@@ -49,33 +49,36 @@ def simhash(text: str, title: str = "") -> int:
     equal once folded, and a short text is often a programme's standing description, which only
     its title (episode, topic) tells apart.
     """
-    words = _body_words(text)
-    if len(words) < MIN_WORDS:
+    lines, count = _story_lines(text)
+    if count < MIN_WORDS:
         short = " ".join(_WORD.findall(fold(text)))
         titled = " ".join(_WORD.findall(fold(title)))
         return _to_signed(_stable_hash(f"short\x00{titled}\x00{short}" if titled else "short\x00" + short))
-    if _textscan is not None:  # the same steps in C
-        return _to_signed(_textscan.shingle_simhash(words, _WORD_HASHES))
-    return _to_signed(_majority(_shingle_hashes(words)))
+    if _textscan is not None:  # the same steps in C, without making the words
+        return _to_signed(_textscan.story_simhash(lines, _WORD_HASHES))
+    return _to_signed(_majority(_shingle_hashes([word for line in lines for word in _words(line)])))
 
 
-def _body_words(text: str) -> list[str]:
-    """Folded words of the story lines: credit/share lines, short header/footer lines and a
-    leading headline (portals rewrite titles when they republish) are left out."""
+def _story_lines(text: str) -> tuple[list[str], int]:
+    """The folded story lines and how many words they hold: credit/share lines, short
+    header/footer lines and a leading headline (portals rewrite titles when they republish) are
+    left out."""
     text = text or ""
     folded = fold_lines_unspaced(text)  # spacing matters only to the boilerplate test
     lines = [line for raw, line in zip(text.splitlines(), folded, strict=True) if raw.strip()]
     if len(lines) > 1 and _is_headline(lines[0]):
         lines = lines[1:]
-    words: list[str] = []
+    kept: list[str] = []
+    count = 0
     for line in lines:
-        line_words = _words(line)
-        if len(line_words) < _MIN_LINE_WORDS:
+        words = _word_count(line)
+        if words < _MIN_LINE_WORDS:
             continue
-        if len(line_words) <= _MAX_CREDIT_WORDS and _BOILERPLATE.match(" ".join(line.split())):
+        if words <= _MAX_CREDIT_WORDS and _BOILERPLATE.match(" ".join(line.split())):
             continue
-        words.extend(line_words)
-    return words
+        kept.append(line)
+        count += words
+    return kept, count
 
 
 def _words(line: str) -> list[str]:
@@ -83,11 +86,15 @@ def _words(line: str) -> list[str]:
     return line.translate(_NOT_WORD).split() if line.isascii() else _WORD.findall(line)
 
 
+def _word_count(line: str) -> int:
+    return _textscan.word_runs(line) if _textscan is not None else len(_words(line))
+
+
 _NOT_WORD = {code: " " for code in range(128) if not re.match(r"\w", chr(code))}
 
 
 def _is_headline(line: str) -> bool:
-    return len(_words(line)) <= _MAX_HEADLINE_WORDS and not line.rstrip().endswith(
+    return _word_count(line) <= _MAX_HEADLINE_WORDS and not line.rstrip().endswith(
         (".", "!", "?", "…")
     )
 

@@ -60,13 +60,40 @@ def test_word_count_is_the_number_of_split_words(text: str) -> None:
     assert textscan.word_count(text) == len(text.split())
 
 
+def reference_simhash(lines: list[str]) -> int:
+    words = [word for line in lines for word in neardup._words(line)]
+    return neardup._majority(neardup._shingle_hashes(words))
+
+
 @MANY
-@given(st.lists(st.sampled_from(["cai", "cach", "hanh", "chinh", "mot", "cua", "so", "noi",
-                                 "vu", "2024", "x", "đ", "thủ"]), min_size=3, max_size=120))
-def test_simhash_of_shingles_is_the_reference(words: list[str]) -> None:
-    """Word lists with many repeated shingles: only distinct ones vote."""
-    expected = neardup._majority(neardup._shingle_hashes(words))
-    assert textscan.shingle_simhash(words, neardup._WORD_HASHES) == expected
+@given(texts)
+def test_word_runs_are_the_words_the_reference_finds(text: str) -> None:
+    assert textscan.word_runs(text) == len(neardup._WORD.findall(text))
+
+
+WORDS = st.sampled_from(["cai", "cach", "hanh", "chinh", "mot", "cua", "so", "noi", "vu",
+                         "2024", "x", "đ", "thủ", "_", "a_b", "Σ", "한"])
+
+
+@MANY
+@given(st.lists(st.builds(" ".join, st.lists(WORDS, max_size=12)).map(lambda line: line + ", ."),
+                min_size=1, max_size=12))
+def test_simhash_of_story_lines_is_the_reference(lines: list[str]) -> None:
+    """Lines of words with many repeated shingles (only distinct ones vote), a shingle across
+    a line break, words with "_" and letters of other scripts."""
+    if sum(map(textscan.word_runs, lines)) < 3:
+        with pytest.raises(ValueError):
+            textscan.story_simhash(lines, neardup._WORD_HASHES)
+    else:
+        assert textscan.story_simhash(lines, neardup._WORD_HASHES) == reference_simhash(lines)
+
+
+def test_more_distinct_words_than_the_c_table_keeps_still_hash_alike() -> None:
+    """Past half of its 65,536 slots the table of known words starts again."""
+    lines = [" ".join(f"tu{n}x{k}" for k in range(50)) for n in range(1_000)]  # 50,000 words
+    for start in (0, 500):
+        part = lines[start : start + 700]
+        assert textscan.story_simhash(part, neardup._WORD_HASHES) == reference_simhash(part)
 
 
 def test_the_labelled_news_folds_marks_and_hashes_as_the_reference(corpus_dir: Path) -> None:
@@ -77,10 +104,10 @@ def test_the_labelled_news_folds_marks_and_hashes_as_the_reference(corpus_dir: P
             folded = textscan.fold_bmp(form)
             assert folded == _unmarked_lower_steps(form)
             assert textscan.mark_punctuation(folded) == lexicon._mark_punctuation_steps(folded)
-        words = neardup._body_words(text)
-        if len(words) >= 3:
-            assert textscan.shingle_simhash(words, neardup._WORD_HASHES) == neardup._majority(
-                neardup._shingle_hashes(words))
+        lines, count = neardup._story_lines(text)
+        assert count == sum(len(neardup._words(line)) for line in lines)
+        if count >= 3:
+            assert textscan.story_simhash(lines, neardup._WORD_HASHES) == reference_simhash(lines)
             checked += 1
     assert checked > 100
 
@@ -94,5 +121,3 @@ def test_characters_that_fold_apart_from_their_neighbours_go_to_the_reference() 
     hangul = textscan.fold_bmp("한")  # one syllable, three letters (jamo) in NFD
     assert hangul == _unmarked_lower_steps("한") and len(hangul) == 3
     assert textscan.fold_bmp("a\U0001f600") is None  # beyond the BMP: the reference
-    with pytest.raises(ValueError):
-        textscan.shingle_simhash(["two", "words"], neardup._WORD_HASHES)
