@@ -9,13 +9,13 @@ what applying its events one at a time would.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from isal import igzip, isal_zlib
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,9 @@ from monitor.models import (
 from stream.events import Envelope
 
 log = logging.getLogger(__name__)
+# ISA-L's best level: plain gzip (``gzip.decompress`` reads it), 3x faster to write than zlib's
+# default level and ~4% larger on an article page
+SNAPSHOT_LEVEL = isal_zlib.ISAL_BEST_COMPRESSION
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ class EventApplier:
         def compress() -> None:  # done while the helper process finishes its share
             for version in versions:
                 if version.html:
-                    version.snapshot = gzip.compress(version.html.encode("utf-8"))
+                    version.snapshot = igzip.compress(version.html.encode("utf-8"), SNAPSHOT_LEVEL)
 
         judged = self.judge.assess_all([v.fields for v in versions], compress,
                                        keys=[v.event_id for v in versions])
