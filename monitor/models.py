@@ -6,6 +6,7 @@ Asia/Ho_Chi_Minh by the rules engine.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -54,10 +56,16 @@ class Base(DeclarativeBase):
 def fit_text(row: Base | type[Base], key: str, value: str | None) -> str | None:
     """Cut a text to its column's length: PostgreSQL refuses a longer value and would fail the
     whole batch on every retry (SQLite never complains, so only production would see it)."""
-    length = row.__table__.c[key].type.length
+    length = _column_length(row.__table__, key)
     if value is None or length is None or len(value) <= length:
         return value
     return value[: length - 1] + "…"
+
+
+@functools.cache
+def _column_length(table: Table, key: str) -> int | None:
+    """A column's length, looked up once: the store cuts several fields of every article."""
+    return table.c[key].type.length
 
 
 class AgencyRow(Base):
