@@ -205,3 +205,46 @@ def _band_values(simhash: int) -> list[int]:
     unsigned = simhash & _MASK64
     mask = (1 << BAND_BITS) - 1
     return [unsigned >> (band * BAND_BITS) & mask for band in range(BANDS)]
+
+
+TITLE_MIN_WORDS = 6  # shorter titles ("Thông báo", "Tin vắn") are shared by unrelated items
+
+
+def title_key(title: str) -> int | None:
+    """A stable hash of a title's folded words, or None for a title too short to identify a
+    story."""
+    words = _WORD.findall(fold(title))
+    return _stable_hash(" ".join(words)) if len(words) >= TITLE_MIN_WORDS else None
+
+
+class TitleIndex:
+    """Articles by title, for those with no text of their own (an agency's import row, a bare
+    feed entry). Their SimHash is of the title alone, so only the title tells that the crawled
+    page of the same story is the same story: without this, one story reported by an agency and
+    crawled from a site was counted twice. Two articles that both have text are left to SimHash."""
+
+    def __init__(self) -> None:
+        self._ids: dict[int, list[int]] = defaultdict(list)
+        self._key_of: dict[int, int] = {}
+        self._bodyless: set[int] = set()
+
+    def add(self, article_id: int, key: int | None, bodyless: bool) -> None:
+        """Index an article by its ``title_key`` (again, when its title changed)."""
+        old = self._key_of.pop(article_id, None)
+        if old is not None:
+            self._ids[old].remove(article_id)
+        if key is not None:
+            self._ids[key].append(article_id)
+            self._key_of[article_id] = key
+        if bodyless:
+            self._bodyless.add(article_id)
+        else:
+            self._bodyless.discard(article_id)
+
+    def find(self, article_id: int, key: int | None, bodyless: bool) -> list[int]:
+        """Other articles with the same ``title_key``, where this one or the other has no
+        text."""
+        if key is None:
+            return []
+        return [other for other in self._ids.get(key, ()) if other != article_id
+                and (bodyless or other in self._bodyless)]
