@@ -87,7 +87,8 @@ class Judge:
         """``assess`` of each article's fields, in order. Articles foreseen under ``keys`` (or,
         without keys, all of them, now) are shared with the helper process when one runs: the
         same code there gives the same results. ``meanwhile`` (other work of the batch) runs
-        once, while the helper finishes."""
+        once, first: the helper gets on with this part meanwhile, so less of it is left to
+        judge here."""
         if keys is None:
             keys = [(_NOW, number) for number in range(len(fields))]
             self.foresee(list(zip(keys, fields, strict=True)))
@@ -98,10 +99,10 @@ class Judge:
         shared = [claim if claim is not None and claim[0] == one else None
                   for claim, one in zip(claimed, fields, strict=True)]
         chunks = list(dict.fromkeys(claim[1] for claim in shared if claim is not None))
+        meanwhile()
         for chunk in reversed(chunks):  # from the back, until the helper's part
             if not chunk.take(self._assess_here):
                 break
-        meanwhile()
         try:
             for chunk in chunks:
                 chunk.wait()
