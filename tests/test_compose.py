@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,20 @@ def test_each_service_command_is_a_real_cchc_subcommand(services: dict, name: st
     help_run = subprocess.run([sys.executable, "-m", "cchc", *command[:len(command) - len(words)],
                                "--help"], capture_output=True, text=True, timeout=60)
     assert help_run.returncode == 0, help_run.stderr
+
+
+def test_the_image_holds_every_package_and_builds_the_c_extension() -> None:
+    """The image is built from a list of COPY lines: a package left out (the web dashboard was)
+    fails only in production, and without a compiler the monitor silently runs its slower
+    Python text passes."""
+    root = COMPOSE.parent
+    dockerfile = (root / "Dockerfile").read_text(encoding="utf-8")
+    copied = {name.rstrip("/") for line in dockerfile.splitlines() if line.startswith("COPY ")
+              for name in line.split()[1:-1]}
+    include = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {pattern.rstrip("*") for pattern in include}
+    assert packages <= copied, f"not copied into the image: {sorted(packages - copied)}"
+    assert {"pyproject.toml", "setup.py"} <= copied
+    install = dockerfile.index("pip install")
+    assert "gcc" in dockerfile[:install] and "from monitor import _textscan" in dockerfile[install:]
