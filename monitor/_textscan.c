@@ -330,10 +330,11 @@ word_runs(PyObject *module, PyObject *text)
 
 /* The hash of each word seen, by its letters, so that most words of a text are found here
  * without making them Python strings; a word not here is asked of the Python cache (keyed
- * blake2b, neardup._WORD_HASHES), whose value it keeps. Emptied when half full. */
+ * blake2b, neardup._WORD_HASHES), whose value it keeps. The table belongs to one cache object
+ * (another one empties it) and is emptied when half full. */
 typedef struct {
     uint64_t key;    /* FNV-1a of the code points */
-    uint64_t value;  /* the Python cache's hash of the word */
+    uint64_t value;  /* the cache's hash of the word */
     Py_ssize_t length;  /* 0: a free slot */
     Py_UCS4 *chars;
 } KnownWord;
@@ -341,6 +342,7 @@ typedef struct {
 #define KNOWN_SLOTS (1 << 16)
 static KnownWord known[KNOWN_SLOTS];
 static Py_ssize_t known_used;
+static PyObject *known_cache;  /* the cache the table's values came from */
 
 static void
 forget_words(void)
@@ -353,12 +355,11 @@ forget_words(void)
     known_used = 0;
 }
 
-/* The hash of text[start:end], a word; -1 with an exception set on failure. */
-static int
-hash_of_word(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
-             uint64_t key, PyObject *cache, uint64_t *out)
+/* The slot holding text[start:start+length] (key its FNV-1a), or the free slot where it goes. */
+static Py_ssize_t
+slot_of(uint64_t key, int kind, const void *data, Py_ssize_t start, Py_ssize_t length)
 {
-    Py_ssize_t length = end - start, slot = (Py_ssize_t)(key & (KNOWN_SLOTS - 1));
+    Py_ssize_t slot = (Py_ssize_t)(key & (KNOWN_SLOTS - 1));
     for (; known[slot].length != 0; slot = (slot + 1) & (KNOWN_SLOTS - 1)) {
         KnownWord *entry = &known[slot];
         if (entry->key != key || entry->length != length)
@@ -366,15 +367,26 @@ hash_of_word(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ss
         Py_ssize_t j = 0;
         while (j < length && entry->chars[j] == PyUnicode_READ(kind, data, start + j))
             j++;
-        if (j == length) {
-            *out = entry->value;
-            return 0;
-        }
+        if (j == length)
+            break;
+    }
+    return slot;
+}
+
+/* The hash of text[start:end], a word; -1 with an exception set on failure. */
+static int
+hash_of_word(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+             uint64_t key, PyObject *cache, uint64_t *out)
+{
+    Py_ssize_t length = end - start, slot = slot_of(key, kind, data, start, length);
+    if (known[slot].length != 0) {
+        *out = known[slot].value;
+        return 0;
     }
     PyObject *word = PyUnicode_Substring(text, start, end);
     if (word == NULL)
         return -1;
-    PyObject *value = PyObject_GetItem(cache, word);
+    PyObject *value = PyObject_GetItem(cache, word);  /* may run any Python code */
     Py_DECREF(word);
     if (value == NULL)
         return -1;
@@ -382,10 +394,13 @@ hash_of_word(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ss
     Py_DECREF(value);
     if (*out == (uint64_t)-1 && PyErr_Occurred())
         return -1;
-    if (known_used >= KNOWN_SLOTS / 2) {
+    if (known_cache != cache)
+        return 0;  /* the table was given to another cache meanwhile: not kept */
+    if (known_used >= KNOWN_SLOTS / 2)
         forget_words();
-        slot = (Py_ssize_t)(key & (KNOWN_SLOTS - 1));  /* the table is empty: the home slot */
-    }
+    slot = slot_of(key, kind, data, start, length);  /* the table may have changed meanwhile */
+    if (known[slot].length != 0)
+        return 0;
     Py_UCS4 *chars = PyMem_Malloc(length * sizeof(Py_UCS4));
     if (chars == NULL)
         return 0;  /* not kept: the hash is still right */
@@ -402,10 +417,18 @@ story_simhash(PyObject *module, PyObject *args)
     PyObject *lines, *cache;
     if (!PyArg_ParseTuple(args, "O!O:story_simhash", &PyList_Type, &lines, &cache))
         return NULL;
+    if (known_cache != cache) {
+        forget_words();
+        Py_XSETREF(known_cache, Py_NewRef(cache));
+    }
+    /* the cache may run any Python code: the lines are read from a tuple of their own */
+    PyObject *held = PyList_AsTuple(lines);
+    if (held == NULL)
+        return NULL;
     uint64_t *values = NULL;  /* each word's hash, in order */
     Py_ssize_t count = 0, capacity = 0;
-    for (Py_ssize_t n = 0; n < PyList_GET_SIZE(lines); n++) {
-        PyObject *line = PyList_GET_ITEM(lines, n);
+    for (Py_ssize_t n = 0; n < PyTuple_GET_SIZE(held); n++) {
+        PyObject *line = PyTuple_GET_ITEM(held, n);
         if (!is_str(line, "story_simhash"))
             goto error;
         Py_ssize_t length = PyUnicode_GET_LENGTH(line);
@@ -437,9 +460,11 @@ story_simhash(PyObject *module, PyObject *args)
     }
     PyObject *result = majority_of_shingles(values, count);
     PyMem_Free(values);
+    Py_DECREF(held);
     return result;
 error:
     PyMem_Free(values);
+    Py_DECREF(held);
     return NULL;
 }
 
@@ -467,7 +492,8 @@ static PyMethodDef methods[] = {
     {"word_runs", word_runs, METH_O, "len(re.findall(r'\\w+', text)), without making the words."},
     {"story_simhash", story_simhash, METH_VARARGS,
      "story_simhash(lines, cache): the SimHash (unsigned) of the words of these lines, each word's"
-     " hash from cache[word] (neardup's majority of distinct 3-word shingles)."},
+     " hash from cache[word] (neardup's majority of distinct 3-word shingles). A cache's value for"
+     " a word must not change: the values are kept, per cache object."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -121,3 +121,35 @@ def test_characters_that_fold_apart_from_their_neighbours_go_to_the_reference() 
     hangul = textscan.fold_bmp("한")  # one syllable, three letters (jamo) in NFD
     assert hangul == _unmarked_lower_steps("한") and len(hangul) == 3
     assert textscan.fold_bmp("a\U0001f600") is None  # beyond the BMP: the reference
+
+
+def test_the_table_of_known_words_belongs_to_one_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word's value comes from the cache given, not from what another cache said of it."""
+    lines = ["alpha beta gamma delta epsilon"]
+    mine = {word: 1 << n for n, word in enumerate(lines[0].split())}
+    assert textscan.story_simhash(lines, neardup._WORD_HASHES) == reference_simhash(lines)
+    monkeypatch.setattr(neardup, "_WORD_HASHES", mine)
+    assert textscan.story_simhash(lines, mine) == reference_simhash(lines)
+
+
+def test_a_cache_that_runs_python_code_cannot_break_the_scan() -> None:
+    """The cache may change the list of lines, or hash other lines itself, while a text is
+    scanned: the scan reads its own copy of the lines and keeps the table consistent."""
+    lines = [" ".join(f"xoa{n}" for n in range(100_000))]
+
+    class Clearing(dict):
+        def __missing__(self, word: str) -> int:
+            lines.clear()
+            value = self[word] = len(word)
+            return value
+
+    assert isinstance(textscan.story_simhash(lines, Clearing()), int) and lines == []
+
+    class Reentrant(dict):
+        def __missing__(self, word: str) -> int:
+            value = self[word] = neardup._WORD_HASHES[word]
+            textscan.story_simhash([f"{word} lai {word} nua"], self)
+            return value
+
+    nested = [" ".join(f"lap{n % 300}" for n in range(3_000))]
+    assert textscan.story_simhash(nested, Reentrant()) == reference_simhash(nested)
