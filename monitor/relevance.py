@@ -19,7 +19,7 @@ from monitor.kind import detect_kind
 from monitor.language import detect_language
 from monitor.lexicon import Hit, Lexicon, normalise
 
-MODEL_VERSION = "cchc-lexicon-7"
+MODEL_VERSION = "cchc-lexicon-6"
 DEFAULT_THRESHOLD = 0.5
 MAX_EVIDENCE = 12
 NEGATIVE_MARK = "−"

@@ -66,11 +66,6 @@ POSITIVES = {
         "Hội nghị tổng kết công tác CCHC năm 2024",
         "Các đơn vị báo cáo kết quả giải quyết TTHC và kế hoạch năm mới.",
     ),
-    "company_public_services": (  # a company named, but the services are public ones
-        "Công ty Điện lực đưa dịch vụ cấp điện lên Cổng Dịch vụ công quốc gia",
-        "Người dân nộp hồ sơ trực tuyến toàn trình; Tổng công ty Bưu điện trả kết quả giải quyết "
-        "thủ tục hành chính qua dịch vụ bưu chính công ích.",
-    ),
 }
 TRAPS = {
     "shop": (
@@ -101,16 +96,6 @@ TRAPS = {
         "Lễ hội mùa xuân thu hút hàng nghìn du khách",
         " ".join(["Du khách tham quan các gian hàng ẩm thực và xem biểu diễn văn nghệ."] * 40)
         + " Ban tổ chức cảm ơn các đơn vị, trong đó có bộ phận một cửa của xã.",
-    ),
-    "company_restructuring": (  # a company's apparatus, not the state's
-        "Công ty Điện lực Hà Giang sắp xếp, tinh gọn bộ máy",
-        "Công ty Điện lực Hà Giang triển khai phương án sắp xếp, tinh gọn bộ máy các phòng ban, "
-        "giảm từ 12 phòng xuống 9 phòng, nâng cao năng suất lao động.",
-    ),
-    "state_enterprise": (
-        "Tổng công ty Đường sắt tinh gọn bộ máy, giảm đầu mối",
-        "Tổng công ty sắp xếp lại doanh nghiệp, cổ phần hóa các công ty con theo đề án tái cơ cấu "
-        "doanh nghiệp nhà nước.",
     ),
     "fine": (
         "Xử phạt vi phạm hành chính công ty xả thải",
