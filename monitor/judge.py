@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from monitor.agencies import AgencyDirectory
@@ -22,7 +22,7 @@ from monitor.assessment import Assessment, Fields, assess_fields
 from monitor.bulk import in_chunks
 from monitor.helper import CHUNK, Chunk, Helper
 from monitor.models import ArticleRow, ClassificationRow
-from monitor.neardup import NearDuplicateIndex, TitleIndex, title_key
+from monitor.neardup import NearDuplicateIndex
 from monitor.relevance import MODEL_VERSION, Relevance, RelevanceClassifier
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,6 @@ class Judge:
         self.classifier = classifier
         self.directory = directory
         self._index: NearDuplicateIndex | None = None
-        self._titles = TitleIndex()
         self._loaded_upto = 0  # the highest article id in the index
         self._clusters: dict[int, int] = {}
         self._days: dict[int, int | None] = {}  # article id -> day ordinal of its publication
@@ -135,16 +134,14 @@ class Judge:
                *, new: bool = False) -> None:
         """Cluster the row (by the SimHash ``assess`` gave it) and save its classification;
         ``new``: the article was inserted in this transaction, so it has no classification yet."""
-        row.cluster_id = self._cluster_for(session, row.id, signature, row.published_at,
-                                           row.title, _bodyless(row.text))
+        row.cluster_id = self._cluster_for(session, row.id, signature, row.published_at)
         self._save_classification(session, row.id, relevance, new)
 
     def cluster(self, session: Session, article_id: int, signature: int,
-                published: datetime | None, title: str, text: str) -> int:
-        """The cluster of a new article (by the SimHash ``assess`` gave it, or its title when
-        it has no text), remembered for the articles that follow; the store writes it."""
-        return self._cluster_for(session, article_id, signature, published, title,
-                                 _bodyless(text))
+                published: datetime | None) -> int:
+        """The cluster of a new article (by the SimHash ``assess`` gave it), remembered for the
+        articles that follow; the store writes it with the row."""
+        return self._cluster_for(session, article_id, signature, published)
 
     def classification(self, article_id: int, result: Relevance) -> dict[str, object]:
         """The classification row of an article as column values, for a multi-row insert."""
@@ -161,19 +158,16 @@ class Judge:
                 ClassificationRow.article_id.in_(chunk))).all()
 
     def _cluster_for(self, session: Session, article_id: int, signature: int,
-                     published: datetime | None, title: str, bodyless: bool) -> int:
+                     published: datetime | None) -> int:
         """A copy is the same story published within ``CLUSTER_DAYS`` of it: a station's monthly
         programme with its usual description, or a district's monthly notice where only the
         month changes, are twelve publications, not one story told twelve times."""
         index = self._load_index(session)
         day = _day(published)
-        titled = title_key(title)
-        found = [*index.find(signature), *self._titles.find(article_id, titled, bodyless)]
-        matches = [key for key in found if key != article_id
+        matches = [key for key in index.find(signature) if key != article_id
                    and _near_in_time(day, self._days.get(key))]  # fmt: skip
         cluster = min((self._clusters.get(key, key) for key in matches), default=article_id)
         index.add(article_id, signature)
-        self._titles.add(article_id, titled, bodyless)
         self._clusters[article_id] = cluster
         self._days[article_id] = day
         self._loaded_upto = max(self._loaded_upto, article_id)
@@ -182,7 +176,6 @@ class Judge:
     def _load_index(self, session: Session) -> NearDuplicateIndex:
         if self._index is None:
             self._index, self._loaded_upto = NearDuplicateIndex(), 0
-            self._titles = TitleIndex()
             self._add_stored(session, select(*_STORED))
         return self._index
 
@@ -200,9 +193,8 @@ class Judge:
 
     def _add_stored(self, session: Session, query: Select[Any]) -> None:
         assert self._index is not None
-        for article_id, signature, cluster_id, published, title, bodyless in session.execute(query):
+        for article_id, signature, cluster_id, published in session.execute(query):
             self._index.add(article_id, signature)
-            self._titles.add(article_id, title_key(title), bool(bodyless))
             self._clusters[article_id] = cluster_id or article_id
             self._days[article_id] = _day(published)
             self._loaded_upto = max(self._loaded_upto, article_id)
@@ -221,14 +213,7 @@ class Judge:
 
 
 CLUSTER_DAYS = 21  # syndicated copies follow their original within days; monthly items do not
-_STORED = (ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id, ArticleRow.published_at,
-           ArticleRow.title, func.coalesce(func.length(ArticleRow.text), 0) == 0)
-
-
-def _bodyless(text: str | None) -> bool:
-    """No text of its own (an import row with a title only; stored texts are stripped): what
-    ``_STORED`` reads back as a length of 0."""
-    return not text
+_STORED = (ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id, ArticleRow.published_at)
 
 
 def _day(moment: datetime | None) -> int | None:

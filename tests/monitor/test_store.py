@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from monitor.agencies import AgencyDirectory
-from monitor.bulk import CLUSTERING_LOCK
-from monitor.ingest import row_to_event
 from monitor.judge import Judge
 from monitor.models import (
     ArticleRow, ClassificationRow, ProcessedEventRow, SnapshotRow, SourceHealthRow,
 )
 from monitor.relevance import RelevanceClassifier
+from monitor.bulk import CLUSTERING_LOCK
 from monitor.store import EventApplier
 from rules.model import Agency
 from stream.events import Envelope
@@ -32,14 +31,6 @@ BODY = (
     "dân và doanh nghiệp, góp phần nâng cao chỉ số hài lòng SIPAS và chỉ số cải cách hành chính "
     "PAR INDEX của tỉnh trong năm 2024. Công chức được tập huấn về văn hóa công vụ và kỹ năng giao "
     "tiếp với người dân khi giải quyết hồ sơ tại Trung tâm Phục vụ hành chính công."
-)
-
-
-STORY_OTHER = (
-    "Sáng nay Cổng Thông tin điện tử tỉnh tổ chức tập huấn cho biên tập viên các huyện về quy trình "
-    "đăng tin bài, bảo mật tài khoản quản trị và lưu trữ ảnh tư liệu. Các học viên thực hành soạn "
-    "thảo tin, chèn video, gắn thẻ chuyên mục và kiểm tra đường dẫn trước khi xuất bản trên trang. "
-    "Ban biên tập đề nghị các đơn vị cử người dự đủ buổi và nộp bài thu hoạch vào cuối tuần này."
 )
 
 
@@ -252,50 +243,6 @@ def test_an_imported_record_of_a_crawled_page_leaves_the_page_as_crawled(session
         row = session.scalars(select(ArticleRow)).one()
         assert row.text == BODY and crawled is not None and crawled.cchc
         assert session.get(ClassificationRow, row.id).cchc
-
-
-def imported(url: str, title: str, published: str = "2024-03-06") -> Envelope:
-    return row_to_event({"url": url, "title": title, "published": published,
-                         "agency": "Sở Tư pháp tỉnh Hà Giang"}, AgencyDirectory(AGENCIES))
-
-
-def test_an_agency_s_report_of_a_story_the_crawler_stored_elsewhere_is_one_story(sessions) -> None:
-    """An agency reports (title and date, no text) the copy of its story on another site; the
-    crawler stored the story from the agency's own site. Its SimHash is of the title alone, so
-    only the title tells they are one story: counted twice for the agency before. Whichever
-    comes first, and read back by a monitor process started later."""
-    title = "Sở Tư pháp đẩy mạnh cải cách thủ tục hành chính"
-    with sessions() as session:
-        for event in (collected("https://sotp.gov.vn/a/1", title=title),
-                      imported("https://hagiang.gov.vn/tin/1", title),  # after the crawl
-                      imported("https://baohagiang.vn/tin/2", "Sở Tư pháp: " + BODY[:60]),
-                      collected("https://sotp.gov.vn/a/2", title="Sở Tư pháp: " + BODY[:60],
-                                text=STORY_OTHER, html="<html>2</html>"),  # after the report
-                      # the same title a month later: another publication
-                      imported("https://hagiang.gov.vn/tin/3", title, published="2024-04-20"),
-                      imported("https://hagiang.gov.vn/tin/4", "Thông báo")):  # fmt: skip
-            applier().apply(session, event)  # a new monitor process for each
-        session.commit()
-        rows = {row.url: row for row in session.scalars(select(ArticleRow))}
-    assert rows["https://hagiang.gov.vn/tin/1"].cluster_id == rows["https://sotp.gov.vn/a/1"].id
-    assert rows["https://sotp.gov.vn/a/2"].cluster_id == rows["https://baohagiang.vn/tin/2"].id
-    assert rows["https://sotp.gov.vn/a/2"].cluster_id != rows["https://sotp.gov.vn/a/1"].id
-    assert rows["https://hagiang.gov.vn/tin/3"].cluster_id == rows["https://hagiang.gov.vn/tin/3"].id
-    assert rows["https://hagiang.gov.vn/tin/4"].cluster_id == rows["https://hagiang.gov.vn/tin/4"].id
-    assert {row.agency_id for row in rows.values()} == {"hg-so-tu-phap"}
-
-
-def test_two_texts_under_one_title_are_left_to_their_simhash(sessions) -> None:
-    """Two agencies' different articles under the same headline stay two stories."""
-    judge = applier()
-    title = "Hội nghị triển khai nhiệm vụ cải cách hành chính năm 2024"
-    with sessions() as session:
-        judge.apply(session, collected("https://sotp.gov.vn/a/1", title=title))
-        judge.apply(session, collected("https://hagiang.gov.vn/b/9", title=title, owner="hg-cong-ttdt",
-                                       text=STORY_OTHER, html="<html>9</html>"))
-        session.commit()
-        clusters = [row.cluster_id for row in session.scalars(select(ArticleRow).order_by(ArticleRow.id))]
-    assert clusters[0] != clusters[1]
 
 
 def test_a_long_credit_line_is_judged_on_arrival_as_reprocessing_judges_it(sessions) -> None:
