@@ -97,20 +97,17 @@ def detect_kind(
 ) -> tuple[str, str]:
     """Return ``(kind, reason)``; ``kind`` is one of :data:`KINDS`, the reason is Vietnamese."""
     hint = _HINT_ALIASES.get(fold(kind_hint).replace("-", " ").strip())
-    declared = f"nguồn khai báo loại: {kind_hint.strip()}"
-    if hint and hint != "video":
-        return hint, declared
+    if hint:
+        return hint, f"nguồn khai báo loại: {kind_hint.strip()}"
     cues = _cues(url, section, title)
     long_media = duration_seconds is not None and duration_seconds >= PROGRAMME_MIN_SECONDS
-    # A declared video (a YouTube channel, a VideoObject page) is a programme when its section
-    # or address says so, or when it lasts a programme's length: a station's weekly 15-minute
-    # broadcast posted on YouTube must count as the programme the plan asks for.
-    if hint == "video":
-        return _video_or_programme(cues, duration_seconds, "video", declared)
     by_type = _JSONLD.get(fold(jsonld_type).split("/")[-1].replace(" ", ""))
     if by_type == "video":
-        return _video_or_programme(cues, duration_seconds, "VideoObject",
-                                   f"JSON-LD {jsonld_type.strip()}")
+        if "chuong_trinh" in cues:
+            return "chuong_trinh", f"VideoObject; {cues['chuong_trinh']}"
+        if long_media:
+            return "chuong_trinh", f"VideoObject dài {_minutes(duration_seconds)}"
+        return "video", f"JSON-LD {jsonld_type.strip()}"
     if by_type:
         return by_type, f"JSON-LD {jsonld_type.strip()}"
     for kind in ("chuong_trinh", "phong_su", "chuyen_muc", "video"):
@@ -126,15 +123,6 @@ def detect_kind(
     if words >= ARTICLE_MIN_WORDS:
         return "bai", f"bài dài {words} từ"
     return "tin", f"tin ngắn ({words} từ)" if text else "mặc định: tin"
-
-
-def _video_or_programme(cues: dict[str, str], duration_seconds: int | None, what: str,
-                        declared: str) -> tuple[str, str]:
-    if "chuong_trinh" in cues:
-        return "chuong_trinh", f"{what}; {cues['chuong_trinh']}"
-    if duration_seconds is not None and duration_seconds >= PROGRAMME_MIN_SECONDS:
-        return "chuong_trinh", f"{what} dài {_minutes(duration_seconds)}"
-    return "video", declared
 
 
 def _cues(url: str, section: str, title: str) -> dict[str, str]:
