@@ -174,7 +174,9 @@ class Judge:
         day = _day(published)
         matches = [key for key in index.find(signature) if key != article_id
                    and self._near(day, key, textless)]  # fmt: skip
-        story = story_key(agency_id, published, title)
+        # an article with text has a story to share only with text-less ones: usually none
+        story = (story_key(agency_id, published, title)
+                 if textless or self._textless.has_keys() else None)
         matches += self._textless.same_story(session, article_id, story, textless)
         cluster = min((self._clusters.get(key, key) for key in matches), default=article_id)
         index.add(article_id, signature)

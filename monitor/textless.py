@@ -46,6 +46,10 @@ class TextlessIndex:
         self._key_of: dict[int, Key] = {}
         self._textless: set[int] = set()
 
+    def has_keys(self) -> bool:
+        """Some text-less article has a story key (else none can match one with text)."""
+        return bool(self._key_of)
+
     def holds(self, article_id: int) -> bool:
         """The article has no text of its own."""
         return article_id in self._textless
