@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from cchc.vntext import VN_TZ
 from monitor.agencies import AgencyDirectory
 from monitor.assessment import Assessment, Fields, assess_fields
 from monitor.bulk import in_chunks
@@ -25,7 +24,6 @@ from monitor.helper import CHUNK, Chunk, Helper
 from monitor.models import ArticleRow, ClassificationRow
 from monitor.neardup import NearDuplicateIndex
 from monitor.relevance import MODEL_VERSION, Relevance, RelevanceClassifier
-from monitor.textless import TextlessIndex, has_no_text, story_key
 
 log = logging.getLogger(__name__)
 _NOW = object()  # the key of articles judged as soon as they are seen
@@ -36,7 +34,6 @@ class Judge:
         self.classifier = classifier
         self.directory = directory
         self._index: NearDuplicateIndex | None = None
-        self._textless = TextlessIndex()
         self._loaded_upto = 0  # the highest article id in the index
         self._clusters: dict[int, int] = {}
         self._days: dict[int, int | None] = {}  # article id -> day ordinal of its publication
@@ -137,18 +134,14 @@ class Judge:
                *, new: bool = False) -> None:
         """Cluster the row (by the SimHash ``assess`` gave it) and save its classification;
         ``new``: the article was inserted in this transaction, so it has no classification yet."""
-        row.cluster_id = self._cluster_for(session, row.id, signature, row.published_at,
-                                           row.agency_id, row.title, has_no_text(row.text))
+        row.cluster_id = self._cluster_for(session, row.id, signature, row.published_at)
         self._save_classification(session, row.id, relevance, new)
 
     def cluster(self, session: Session, article_id: int, signature: int,
-                published: datetime | None, agency_id: str | None, title: str,
-                text: str) -> int:
-        """The cluster of a new article (by the SimHash ``assess`` gave it, and for an article
-        without text by its title: :mod:`monitor.textless`), remembered for the articles that
-        follow; the store writes it with the row."""
-        return self._cluster_for(session, article_id, signature, published, agency_id, title,
-                                 has_no_text(text))
+                published: datetime | None) -> int:
+        """The cluster of a new article (by the SimHash ``assess`` gave it), remembered for the
+        articles that follow; the store writes it with the row."""
+        return self._cluster_for(session, article_id, signature, published)
 
     def classification(self, article_id: int, result: Relevance) -> dict[str, object]:
         """The classification row of an article as column values, for a multi-row insert."""
@@ -165,39 +158,24 @@ class Judge:
                 ClassificationRow.article_id.in_(chunk))).all()
 
     def _cluster_for(self, session: Session, article_id: int, signature: int,
-                     published: datetime | None, agency_id: str | None, title: str,
-                     textless: bool) -> int:
+                     published: datetime | None) -> int:
         """A copy is the same story published within ``CLUSTER_DAYS`` of it: a station's monthly
         programme with its usual description, or a district's monthly notice where only the
         month changes, are twelve publications, not one story told twelve times."""
         index = self._load_index(session)
         day = _day(published)
         matches = [key for key in index.find(signature) if key != article_id
-                   and self._near(day, key, textless)]  # fmt: skip
-        # an article with text has a story to share only with text-less ones: usually none
-        story = (story_key(agency_id, published, title)
-                 if textless or self._textless.has_keys() else None)
-        matches += self._textless.same_story(session, article_id, story, textless)
+                   and _near_in_time(day, self._days.get(key))]  # fmt: skip
         cluster = min((self._clusters.get(key, key) for key in matches), default=article_id)
         index.add(article_id, signature)
-        self._textless.add(article_id, story, textless)
         self._clusters[article_id] = cluster
         self._days[article_id] = day
         self._loaded_upto = max(self._loaded_upto, article_id)
         return cluster
 
-    def _near(self, day: int | None, other: int, textless: bool) -> bool:
-        """Close enough in time to be one story: the same day when either has no text (its
-        SimHash is of its title: a weekly programme keeps its title), else ``CLUSTER_DAYS``."""
-        if textless or self._textless.holds(other):
-            return day is not None and self._days.get(other) == day
-        return _near_in_time(day, self._days.get(other))
-
     def _load_index(self, session: Session) -> NearDuplicateIndex:
         if self._index is None:
             self._index, self._loaded_upto = NearDuplicateIndex(), 0
-            self._textless = TextlessIndex()
-            self._textless.load(session)
             self._add_stored(session, select(*_STORED))
         return self._index
 
@@ -211,7 +189,6 @@ class Judge:
         if self._index is None:
             self._load_index(session)
             return
-        self._textless.load(session, above_id=self._loaded_upto)
         self._add_stored(session, select(*_STORED).where(ArticleRow.id > self._loaded_upto))
 
     def _add_stored(self, session: Session, query: Select[Any]) -> None:
@@ -240,8 +217,7 @@ _STORED = (ArticleRow.id, ArticleRow.simhash, ArticleRow.cluster_id, ArticleRow.
 
 
 def _day(moment: datetime | None) -> int | None:
-    """The day in Vietnam (stored moments come back in UTC, arriving ones in their offset)."""
-    return moment.astimezone(VN_TZ).toordinal() if moment is not None else None
+    return moment.toordinal() if moment is not None else None
 
 
 def _near_in_time(day: int | None, other: int | None) -> bool:

@@ -205,12 +205,3 @@ def _band_values(simhash: int) -> list[int]:
     unsigned = simhash & _MASK64
     mask = (1 << BAND_BITS) - 1
     return [unsigned >> (band * BAND_BITS) & mask for band in range(BANDS)]
-
-
-TITLE_MIN_WORDS = 6  # shorter titles ("Thông báo", "Tin vắn") are shared by unrelated items
-
-
-def title_key(title: str) -> int | None:
-    """A stable hash of a title's folded words; None for a title too short to tell a story."""
-    words = _WORD.findall(fold(title))
-    return _stable_hash(" ".join(words)) if len(words) >= TITLE_MIN_WORDS else None

@@ -184,8 +184,7 @@ class EventApplier:
             assert judged is not None, "versions are judged before they are settled"
             if isinstance(row, Draft):  # its classification is written below, once
                 row.cluster_id = self.judge.cluster(session, row.id, judged.simhash,
-                                                    row.published_at, row.agency_id,
-                                                    row.title, row.text)
+                                                    row.published_at)
                 classifications[row.id] = self.judge.classification(row.id, judged.relevance)
             else:
                 self.judge.settle(session, row, judged.relevance, judged.simhash)

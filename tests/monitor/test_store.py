@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, text
 
 from monitor.agencies import AgencyDirectory
-from monitor.ingest import row_to_event
 from monitor.judge import Judge
 from monitor.models import (
     ArticleRow, ClassificationRow, ProcessedEventRow, SnapshotRow, SourceHealthRow,
 )
 from monitor.relevance import RelevanceClassifier
-from monitor.reprocess import reprocess
 from monitor.bulk import CLUSTERING_LOCK
 from monitor.store import EventApplier
 from rules.model import Agency
@@ -34,14 +31,6 @@ BODY = (
     "dân và doanh nghiệp, góp phần nâng cao chỉ số hài lòng SIPAS và chỉ số cải cách hành chính "
     "PAR INDEX của tỉnh trong năm 2024. Công chức được tập huấn về văn hóa công vụ và kỹ năng giao "
     "tiếp với người dân khi giải quyết hồ sơ tại Trung tâm Phục vụ hành chính công."
-)
-
-
-STORY_OTHER = (
-    "Sáng nay Cổng Thông tin điện tử tỉnh tổ chức tập huấn cho biên tập viên các huyện về quy trình "
-    "đăng tin bài, bảo mật tài khoản quản trị và lưu trữ ảnh tư liệu. Các học viên thực hành soạn "
-    "thảo tin, chèn video, gắn thẻ chuyên mục và kiểm tra đường dẫn trước khi xuất bản trên trang. "
-    "Ban biên tập đề nghị các đơn vị cử người dự đủ buổi và nộp bài thu hoạch vào cuối tuần này."
 )
 
 
@@ -254,76 +243,6 @@ def test_an_imported_record_of_a_crawled_page_leaves_the_page_as_crawled(session
         row = session.scalars(select(ArticleRow)).one()
         assert row.text == BODY and crawled is not None and crawled.cchc
         assert session.get(ClassificationRow, row.id).cchc
-
-
-def imported(url: str, title: str, published: str = "2024-03-05",
-             agency: str = "Sở Tư pháp tỉnh Hà Giang") -> Envelope:
-    return row_to_event({"url": url, "title": title, "published": published, "agency": agency},
-                        AgencyDirectory(AGENCIES))
-
-
-def test_an_agency_s_report_of_its_story_crawled_elsewhere_is_one_story(sessions) -> None:
-    """An agency reports (title and date, no text) its story at an address the crawler did not
-    store it under: its SimHash is of the title alone, so it is told by the same agency, day
-    and title (six words or more). Whichever comes first, and read back by a monitor process
-    started later; another agency's item, another day's or a short title stay apart."""
-    title = "Sở Tư pháp đẩy mạnh cải cách thủ tục hành chính"
-    other = "Sở Tư pháp tập huấn nghiệp vụ hộ tịch cho công chức cấp xã"
-    apart = ["Hội nghị giao ban công tác cải cách hành chính quý II năm 2024",
-             "Sở Nội vụ kiểm tra công vụ tại các cơ quan chuyên môn cấp tỉnh",
-             "Sở Tư pháp cải cách"]
-    with sessions() as session:
-        for event in (collected("https://sotp.gov.vn/a/1", title=title),
-                      imported("https://hagiang.gov.vn/tin/1", title),  # after the crawl
-                      imported("https://baohagiang.vn/tin/2", other),
-                      collected("https://sotp.gov.vn/a/2", title=other, text=STORY_OTHER,
-                                html="<html>2</html>"),  # after the report
-                      # apart: another day, another agency, a short title
-                      collected("https://sotp.gov.vn/a/3", title=apart[0], text=STORY_OTHER + " Ba.",
-                                html="<html>3</html>"),
-                      imported("https://hagiang.gov.vn/tin/3", apart[0], published="2024-03-06"),
-                      collected("https://snv.gov.vn/a/4", title=apart[1], text=STORY_OTHER + " Bốn.",
-                                owner="hg-so-noi-vu", html="<html>4</html>"),
-                      imported("https://hagiang.gov.vn/tin/4", apart[1]),
-                      collected("https://sotp.gov.vn/a/5", title=apart[2], text=STORY_OTHER + " Năm.",
-                                html="<html>5</html>"),
-                      imported("https://hagiang.gov.vn/tin/5", apart[2])):  # fmt: skip
-            applier().apply(session, event)  # a new monitor process for each
-        session.commit()
-        rows = list(session.scalars(select(ArticleRow)))
-    cluster = {row.url: row.cluster_id for row in rows}
-    ids = {row.url: row.id for row in rows}
-    assert cluster["https://hagiang.gov.vn/tin/1"] == ids["https://sotp.gov.vn/a/1"]
-    assert cluster["https://sotp.gov.vn/a/2"] == ids["https://baohagiang.vn/tin/2"]
-    for number in (3, 4, 5):
-        assert cluster[f"https://hagiang.gov.vn/tin/{number}"] == ids[
-            f"https://hagiang.gov.vn/tin/{number}"], number
-
-
-def test_weekly_episodes_under_one_title_stay_one_publication_each(sessions) -> None:
-    """A station's weekly programme keeps its title: the crawler stored some weeks with their
-    text, the station imported the others (title and date). Each week is a publication, on
-    arrival and after `cchc reprocess`, run twice."""
-    title = "Chuyên mục Cải cách hành chính tỉnh Hà Giang hằng tuần"
-    with sessions() as session:
-        for week in range(13):
-            day = (date(2024, 4, 1) + timedelta(weeks=week)).isoformat()
-            if week % 2:
-                event = imported(f"https://hagiang.gov.vn/tuan/{week}", title, published=day)
-            else:
-                words = (BODY + " " + STORY_OTHER).split()  # each week's own text
-                text = " ".join(random.Random(week).sample(words, 80))
-                event = collected(f"https://sotp.gov.vn/tuan/{week}", title=title, text=text,
-                                  html=f"<p>{week}</p>", published=f"{day}T19:00:00+07:00")
-            applier().apply(session, event)
-        session.commit()
-    judge = applier().judge
-    for run in range(2):
-        report = reprocess(sessions, judge)
-        with sessions() as session:
-            clusters = {row.cluster_id for row in session.scalars(select(ArticleRow))}
-        assert len(clusters) == 13, run
-    assert report.changed == []
 
 
 def test_a_long_credit_line_is_judged_on_arrival_as_reprocessing_judges_it(sessions) -> None:
