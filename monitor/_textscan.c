@@ -160,10 +160,20 @@ error:
     return NULL;
 }
 
-static inline int
+/* re's \w on str: letters, digits and "_" */
+static int
+is_word_char(Py_UCS4 ch)
+{
+    if (ch < 0x80)
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+               (ch >= 'A' && ch <= 'Z');
+    return Py_UNICODE_ISALNUM(ch);
+}
+
+static int
 is_word(Py_UCS4 ch)  /* re's \w on str, once "_" is a space */
 {
-    return ch != '_' && Py_UNICODE_ISALNUM(ch);
+    return ch != '_' && is_word_char(ch);
 }
 
 static PyObject *
@@ -306,26 +316,10 @@ majority_of_shingles(const uint64_t *hashes, Py_ssize_t count)
     return PyLong_FromUnsignedLongLong(held);
 }
 
-/* re's \w on str: letters, digits and "_" */
-static inline int
-is_word_char(Py_UCS4 ch)
-{
-    if (ch < 0x80)
-        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-               (ch >= 'A' && ch <= 'Z');
-    return Py_UNICODE_ISALNUM(ch);
-}
-
-static int
-is_word_char_callback(Py_UCS4 ch)
-{
-    return is_word_char(ch);
-}
-
 static PyObject *
 word_runs(PyObject *module, PyObject *text)
 {
-    return count_runs(text, "word_runs", is_word_char_callback);
+    return count_runs(text, "word_runs", is_word_char);
 }
 
 /* The hash of each word seen, by its letters, so that most words of a text are found here

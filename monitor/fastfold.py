@@ -134,14 +134,10 @@ def _describe(char: str) -> str | None:
     """What ``_unmarked_lower`` makes of one character, for the extension's table; None where a
     text holding it must be folded whole: the final-sigma rule lower-cases Σ by its place in a
     word, and NFD may reorder a mark that is kept (not Mn) around the marks it drops."""
-    if char == "Σ":
+    if char == "Σ" or any(unicodedata.combining(part) and unicodedata.category(part) != "Mn"
+                          for part in unicodedata.normalize("NFD", char)):
         return None
-    decomposed = unicodedata.normalize("NFD", char.replace("đ", "d").replace("Đ", "D"))
-    if any(ord(part) >= _BMP_END or (unicodedata.combining(part)
-                                     and unicodedata.category(part) != "Mn")
-           for part in decomposed):
-        return None
-    return _MARKS.sub("", decomposed).lower()
+    return _unmarked_lower_steps(char)  # None beyond the BMP
 
 
 if _textscan is not None:
